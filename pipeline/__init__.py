@@ -1,0 +1,45 @@
+"""govreport: Chinese government annual reports -> checked indicator and project data.
+
+Public API::
+
+    read_document(path) -> Document          # any .txt/.docx/.pdf report
+    extract_file(path) -> dict               # the validated JSON report as a dict
+    parse_quantity(text) / find_quantities(text)
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.extract.numbers import Quantity
+    from pipeline.model import Document
+
+
+def read_document(path: Any) -> "Document":
+    from pipeline.ingest import read_document as _read
+
+    return _read(path)
+
+
+def parse_quantity(text: str) -> "Quantity | None":
+    from pipeline.extract.numbers import parse_quantity as _pq
+
+    return _pq(text)
+
+
+def find_quantities(text: str) -> "list[Quantity]":
+    from pipeline.extract.numbers import find_quantities as _fq
+
+    return _fq(text)
+
+
+def extract_file(path: Any) -> dict[str, Any]:
+    from pipeline.process import extract_file as _ef
+
+    return _ef(path)
+
+
+__all__ = ["__version__", "read_document", "parse_quantity", "find_quantities", "extract_file"]

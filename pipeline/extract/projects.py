@@ -1,0 +1,130 @@
+"""Named projects with investment, capacity and milestones.
+
+Two layouts:
+
+* a box (专栏) row: a short name line ending like a project (…项目, …工程, …基地) followed by
+  a description that starts with 投资50亿元, …, 2025年一期项目整体建成 — as a two-cell table
+  row (.txt) or as two consecutive paragraphs (.docx/.pdf);
+* prose: 总投资300亿的重庆先进机电装备和物流产业园项目落地开工; 渝昆高铁（渝宜段）开通运行.
+
+>>> parse_description("投资50亿元，建设年产3GW钙钛矿太阳能电池组件项目，2025年一期项目建成")[0]
+(Decimal('5000000000'), 'CNY', '投资50亿元')
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+
+import regex
+
+from pipeline.extract import Context, ProjectRecord, register
+from pipeline.extract.numbers import find_quantities
+from pipeline.lexicon import load_lexicon
+from pipeline.model import Block
+
+_MILESTONE = regex.compile(r"((?:19|20)\d\d)\s*年([^，,。；;]{2,40})")
+_CAPACITY = regex.compile(r"年产(?:能)?[\d.]+\s*(?:万|亿)?\s*(?:GW|MW|吨|套|台|辆|件|平方米|千瓦|万千瓦|片|个)")
+
+
+@cache
+def _lex() -> dict[str, list[str]]:
+    return load_lexicon("projects")  # type: ignore[return-value]
+
+
+@cache
+def _name_line() -> regex.Pattern[str]:
+    suffixes = "|".join(map(regex.escape, _lex()["name_suffixes"]))
+    return regex.compile(rf"^[\p{{Han}}A-Za-z0-9（）()“”+\-、·]{{4,50}}(?:{suffixes})(?:[（(][^）)]{{1,8}}[）)])?$")
+
+
+@cache
+def _prose_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    suffixes = "|".join(map(regex.escape, _lex()["name_suffixes"]))
+    verbs = "|".join(map(regex.escape, _lex()["milestone_verbs"]))
+    cues = "|".join(map(regex.escape, _lex()["investment_cues"]))
+    invested = regex.compile(
+        rf"(?P<inv>(?:{cues})[\d.]+\s*(?:万亿|亿|万)元?)的(?P<name>[\p{{Han}}A-Za-z0-9（）()“”]{{4,40}}?(?:{suffixes}))(?P<ms>{verbs})?")
+    named = regex.compile(
+        rf"(?<=^|[，,。；;、：:]|(?<=[，,。；;、]\p{{Han}}{{0,2}}))(?P<name>[\p{{Han}}A-Za-z0-9]{{2,24}}(?:{suffixes})(?:[（(][\p{{Han}}]{{1,10}}[）)])?)(?P<ms>{verbs})")
+    return invested, named
+
+
+def parse_description(text: str) -> tuple[tuple[Decimal, str, str] | None, str | None, list[tuple[str, int | None]]]:
+    """(investment, capacity, milestones) from a project description."""
+    investment = None
+    cues = "|".join(map(regex.escape, _lex()["investment_cues"]))
+    m = regex.search(rf"(?:{cues})\s*(?:约|近|超)?\s*[\d.]+\s*(?:万亿|亿|万)?\s*元?", text)
+    if m:
+        qs = find_quantities(m.group(0))
+        if qs and qs[0].low is not None:
+            q = qs[0]
+            value = q.low
+            unit = q.unit or "CNY"
+            if q.unit is None:  # "投资300亿": money without 元
+                value = _scale_money(m.group(0)) or value
+            investment = (value, unit if unit == "CNY" or q.unit else "CNY", m.group(0).strip())
+    cap = _CAPACITY.search(text)
+    milestones = [(f"{y}年{rest}", int(y)) for y, rest in _MILESTONE.findall(text)]
+    return investment, cap.group(0) if cap else None, milestones
+
+
+def _scale_money(text: str) -> Decimal | None:
+    m = regex.search(r"([\d.]+)\s*(万亿|亿|万)?", text)
+    if not m:
+        return None
+    factor = {"万亿": Decimal("1e12"), "亿": Decimal("1e8"), "万": Decimal("1e4"), None: Decimal(1)}[m.group(2)]
+    return (Decimal(m.group(1)) * factor).normalize()
+
+
+def _record(name: str, desc: str, block: Block, section: str, start: int, end: int, table: int | None) -> ProjectRecord:
+    inv, cap, ms = parse_description(desc)
+    return ProjectRecord(name=name, investment=inv, capacity=cap, milestones=ms, text=f"{name}\t{desc}" if desc else name,
+                         section=section, table=table, char_start=start, char_end=end, page=block.page,
+                         extractor="projects.v1")
+
+
+@register("projects.v1")
+def extract_projects(ctx: Context) -> list[ProjectRecord]:
+    out: list[ProjectRecord] = []
+    blocks = [b for b in ctx.doc.blocks if b.content]
+    t_index = -1
+    seen: set[str] = set()
+    table_of: dict[int, int] = {}
+    for b in ctx.doc.blocks:
+        if b.table is not None:
+            t_index += 1
+            table_of[b.index] = t_index
+    for i, b in enumerate(blocks):
+        sec = ctx.block_section.get(b.index)
+        path = sec.path if sec else ""
+        if b.table is not None:
+            for row in b.table.rows:
+                if len(row) >= 2 and _name_line().match(row[0].text) and row[1].text.startswith(tuple(_lex()["investment_cues"])):
+                    seen.add(row[0].text)
+                    out.append(_record(row[0].text, row[1].text, b, path, row[0].char_start, row[1].char_end, table_of[b.index]))
+            continue
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if _name_line().match(b.text) and nxt is not None and nxt.table is None and nxt.text.startswith(tuple(_lex()["investment_cues"])):
+            seen.add(b.text)
+            out.append(_record(b.text, nxt.text, b, path, b.char_start, nxt.char_end, None))
+            continue
+        invested, named = _prose_patterns()
+        for m in invested.finditer(b.text):
+            name = m.group("name")
+            if name in seen:
+                continue
+            seen.add(name)
+            rec = _record(name, m.group("inv"), b, path, b.char_start + m.start(), b.char_start + m.end(), None)
+            if m.group("ms"):
+                rec.milestones.append((m.group("ms"), None))
+            out.append(rec)
+        for m in named.finditer(b.text):
+            name = m.group("name")
+            if name in seen or len(name) < 4:
+                continue
+            seen.add(name)
+            out.append(ProjectRecord(name=name, investment=None, capacity=None, milestones=[(m.group("ms"), None)],
+                                     text=m.group(0), section=path, table=None, char_start=b.char_start + m.start(),
+                                     char_end=b.char_start + m.end(), page=b.page, extractor="projects.v1"))
+    return out

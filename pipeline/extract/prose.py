@@ -1,0 +1,215 @@
+"""Indicator statements in prose: targets in the plan part, actuals in the review part.
+
+For every quantity in a sentence the indicator is the last crosswalk alias between the previous
+quantity and this one (地区生产总值1490.78亿元、增长4.1% -> gdp, then gdp_growth: a growth
+rate right after a level belongs to the level's growth indicator). Kind and year come from the
+section's part (review -> actual of the review year; plan -> target of the plan year), from a
+sentence that opens with last year (去年…, 2024年，…) and from multi-year wording (到2027年,
+“十五五”, 年均) whose numbers are not taken as this year's values.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from pipeline.extract import Context, IndicatorRecord, register
+from pipeline.extract.crosswalk import alias_pattern, alias_to_id, expected_unit, growth_of, match_indicator
+from pipeline.extract.numbers import find_quantities
+from pipeline.extract.tables import column_kinds
+from pipeline.lexicon import load_lexicon
+from pipeline.segment import split_sentences
+
+_CLAUSE = regex.compile(r"[，,；;：:。]")
+_NAME_TAIL = regex.compile(r"[\p{Han}A-Za-z0-9（）()“”#]+$")
+_LEAD_VERBS = regex.compile(r"^(全年|全区|全市|全省|全县|全国|今年|累计|共|力争|确保|争取|预计|实现|完成|达到|新增|开行|建成|其中|主要|以上|分别)+")
+_TRAIL_VERBS = regex.compile(r"(实现|完成|达到|达|为|增长|提高|下降|降低|减少|突破|超过|约|控制在|保持在|稳定在|分别|同比|比上年|比去年)+$")
+_RATE_UNITS = {"percent", "percentage_point", "permille"}
+_INHERIT_GAP = regex.compile(r"^[、，,和及与]?\s*(同比|比上年|比去年)?(增长|提高|下降|降低|增|降|上升|减少|分别增长|分别为|，)?[了为]?\s*$")
+
+
+@cache
+def _vocab() -> dict[str, list]:  # type: ignore[type-arg]
+    return load_lexicon("statements")  # type: ignore[return-value]
+
+
+@cache
+def _compiled(group: str) -> list[regex.Pattern[str]]:
+    return [regex.compile(p) for p in _vocab()[group]]
+
+
+def _is_multi_year(text: str) -> bool:
+    return any(p.search(text) for p in _compiled("multi_year"))
+
+
+def sentence_frame(text: str, part: str, review_year: int | None, plan_year: int | None) -> tuple[str, int | None] | None:
+    """(kind, year) a sentence's values have by default, or None when it gives none.
+
+    >>> sentence_frame("地区生产总值增长6%左右", "plan", 2024, 2025)
+    ('target', 2025)
+    >>> sentence_frame("2024年，全区地区生产总值增长4.1%", "plan", 2024, 2025)
+    ('actual', 2024)
+    >>> sentence_frame("全年实现地区生产总值1490.78亿元", "review", 2024, 2025)
+    ('actual', 2024)
+    """
+    lead = regex.match(r"^\s*(?:——)?\s*(去年|上年|过去一年|(\d{4})\s*年(?:[，,]|全[区市省县国]|我[区市省县国]))", text)
+    if lead:
+        year = int(lead.group(2)) if lead.group(2) else review_year
+        if year == review_year:
+            return "actual", review_year
+        if year == plan_year:
+            return "target", plan_year
+    if part == "review":
+        return "actual", review_year
+    if part == "plan":
+        return "target", plan_year
+    if regex.search(r"今年|本年", text) and any(regex.search(p, text) for p in _vocab()["target_cue"]):
+        return "target", plan_year
+    if plan_year and regex.search(rf"{plan_year}\s*年", text) and any(regex.search(p, text) for p in _vocab()["target_cue"]):
+        return "target", plan_year
+    return None
+
+
+def _clean_name(segment: str) -> str | None:
+    m = _NAME_TAIL.search(segment)
+    if not m:
+        return None
+    name = _TRAIL_VERBS.sub("", _LEAD_VERBS.sub("", m.group(0)))
+    name = name.strip("（）()“”")
+    if len(name) < 2 or regex.fullmatch(r"[\d\W]+", name):
+        return None
+    return name[-24:]
+
+
+def _fits(indicator_id: str, unit: str | None) -> bool:
+    exp = expected_unit(indicator_id)
+    if exp is None or unit is None:
+        return True
+    if exp in _RATE_UNITS:
+        return unit in _RATE_UNITS
+    return unit == exp or unit not in _RATE_UNITS
+
+
+def statement_records(text: str, offset: int, part: str, ctx: Context, *, section: str, page: int | None,
+                      table: int | None = None, row: int | None = None, column: int | None = None,
+                      fallback_name: str | None = None) -> list[IndicatorRecord]:
+    """Records for one run of text (a paragraph or a table cell), split into sentences."""
+    out: list[IndicatorRecord] = []
+    for sent in split_sentences(text, offset):
+        frame = sentence_frame(sent.text, part, ctx.review_year, ctx.plan_year)
+        if frame is None:
+            continue
+        kind, year = frame
+        out += _sentence_records(sent.text, sent.start, kind, year, section=section, page=page, table=table,
+                                 row=row, column=column, fallback_name=fallback_name)
+        if kind == "target":
+            out += _qualitative_records(sent.text, sent.start, year, section=section, page=page, table=table, row=row, column=column)
+    return out
+
+
+def _multi_year_before(sentence: str, pos: int) -> bool:
+    """A multi-year cue in the clause holding ``pos``, or in a short leading clause (到2027年，…)."""
+    starts = [0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, pos)]
+    clause = sentence[starts[-1]:pos]
+    if _is_multi_year(clause):
+        return True
+    first_end = _CLAUSE.search(sentence)
+    if first_end and first_end.start() <= 14 and first_end.end() <= pos and _is_multi_year(sentence[: first_end.end()]):
+        return True
+    return False
+
+
+def _sentence_records(sentence: str, start: int, kind: str, year: int | None, **src: object) -> list[IndicatorRecord]:
+    out: list[IndicatorRecord] = []
+    prev_end = 0
+    prev: tuple[str | None, str] | None = None  # (indicator_id, name)
+    fallback = src.pop("fallback_name", None)
+    for q in find_quantities(sentence):
+        if q.unit is None or q.low is None and q.high is None:
+            prev_end = q.span[1]
+            continue
+        segment = sentence[prev_end:q.span[0]]
+        aliases = list(alias_pattern().finditer(segment))
+        ind_id: str | None
+        name: str | None
+        if aliases:
+            alias = aliases[-1].group(0)
+            ind_id, name = alias_to_id()[alias], alias
+        elif prev is not None and _INHERIT_GAP.match(segment):
+            ind_id, name = prev
+        else:
+            name = _clean_name(segment) or (str(fallback) if fallback else None)
+            match = match_indicator(name) if name else None
+            ind_id = match[0] if match else None
+        prev_end = q.span[1]
+        if name is None:
+            continue
+        if ind_id and q.unit in _RATE_UNITS and q.direction and expected_unit(ind_id) not in _RATE_UNITS:
+            ind_id = growth_of(ind_id) or ind_id
+        if ind_id and not _fits(ind_id, q.unit):
+            ind_id = None
+        prev = (ind_id, name)
+        if _multi_year_before(sentence, q.span[0]):
+            continue
+        out.append(IndicatorRecord(
+            name=name, indicator_id=ind_id, parent=None, year=year, kind=kind, status="numeric",
+            low=q.low, high=q.high, unit=q.unit, qualifier=q.qualifier, raw=q.raw,
+            text=sentence, char_start=start + q.span[0], char_end=start + q.span[1],
+            extractor="prose.v1", **src))  # type: ignore[arg-type]
+    return out
+
+
+def _qualitative_records(sentence: str, start: int, year: int | None, **src: object) -> list[IndicatorRecord]:
+    out: list[IndicatorRecord] = []
+    for m in alias_pattern().finditer(sentence):
+        if sentence[max(0, m.start() - 1):m.start()] in ("与", "和", "同"):
+            continue
+        end = _CLAUSE.search(sentence, m.end())
+        clause = sentence[m.end(): end.start() if end else len(sentence)]
+        if len(clause) > 20 or find_quantities(clause):
+            continue
+        if _multi_year_before(sentence, m.start()):
+            continue
+        if any(p.search(clause) for p in _compiled("qualitative")):
+            out.append(IndicatorRecord(
+                name=m.group(0), indicator_id=alias_to_id()[m.group(0)], parent=None, year=year, kind="target",
+                status="qualitative", low=None, high=None, unit=None, qualifier=None, raw=clause,
+                text=sentence, char_start=start + m.start(), char_end=start + m.end() + len(clause),
+                extractor="prose.v1", **src))  # type: ignore[arg-type]
+    for ind_id, pattern in _vocab()["absent"]:
+        am = regex.search(pattern, sentence)
+        if am:
+            out.append(IndicatorRecord(
+                name=am.group(0), indicator_id=ind_id, parent=None, year=year, kind="target", status="absent",
+                low=None, high=None, unit=None, qualifier=None, raw=am.group(0), text=sentence,
+                char_start=start + am.start(), char_end=start + am.end(), extractor="prose.v1", **src))  # type: ignore[arg-type]
+    return out
+
+
+@register("prose.v1")
+def extract_prose(ctx: Context) -> list[IndicatorRecord]:
+    out: list[IndicatorRecord] = []
+    t_index = -1
+    for b in ctx.doc.blocks:
+        if b.table is not None:
+            t_index += 1
+        if not b.content:
+            continue
+        sec = ctx.block_section.get(b.index)
+        part = sec.part if sec else "other"
+        path = sec.path if sec else ""
+        if b.table is None:
+            if b.kind == "heading":
+                continue
+            out += statement_records(b.text, b.char_start, part, ctx, section=path, page=b.page)
+            continue
+        if b.table.rows and column_kinds([c.text for c in b.table.rows[0]], ctx.plan_year):
+            continue  # an indicator table: tables.v1 reads it
+        for row in b.table.rows:
+            if len(row) < 2:
+                continue
+            for cell in row[1:]:
+                out += statement_records(cell.text, cell.char_start, part, ctx, section=path, page=b.page,
+                                         table=t_index, row=cell.row, column=cell.col, fallback_name=row[0].text)
+    return out
