@@ -80,7 +80,7 @@ def find_title(doc: Document) -> str | None:
     """The first content line (within the first 12) that names a report; else the first line."""
     lines = [b.text for b in doc.blocks if b.content and b.kind != "table"][:8]
     for t in lines:
-        if len(t) <= 80 and regex.search(r"报告|纲要|决算|预算|计划草案", t) and not regex.search(r"[，。]", t):
+        if len(t) <= 80 and regex.search(r"(报告|纲要|决算|预算|草案)(\s*[（(][^）)]*[）)])?$", t) and not regex.search(r"[，。]", t):
             return t
     return None
 

@@ -105,12 +105,14 @@ GARBLED_RE = re.compile(r"\(cid:\d+\)|\ufffd")
 
 # Layout thresholds (in units of the font size unless said otherwise).
 SPACE_GAP = 0.3  # a horizontal gap wider than this between two glyphs is a space
+DUP_SHIFT = 0.3  # the same glyph again within this shift is a duplicate (fake bold)
 INDENT_MIN = 1.2  # a first-line indent is at least this wide (usually 2 characters)
 INDENT_MAX = 3.5
 SHORT_SLACK = 0.3  # a line is short if the next line's first word + this much would have fitted
 SHORT_SLACK_WEAK = 2.5  # the same, when indents or spacing already mark paragraphs
 PARA_PITCH = 1.35  # a line pitch this many times the usual one means a paragraph gap
-SIZE_STEP = 0.8  # points: a font-size change larger than this ends a paragraph
+SIZE_STEP = 0.8
+TITLE_SIZE = 1.15  # a line this many times the body font size is a title line  # points: a font-size change larger than this ends a paragraph
 MARGIN_TOP = 0.08  # fraction of the page height where running headers live
 MARGIN_BOTTOM = 0.87  # running footers start below this fraction of the page height
 GARBLED_SHARE = 0.02  # share of garbled glyphs on a page that triggers the pypdfium2 fallback
@@ -307,6 +309,8 @@ def _make_line(chars: list[dict], page: int) -> _Line | None:
         if _is_space(t):
             pending = True
             continue
+        if prev is not None and t == prev["text"] and abs(c["x0"] - prev["x0"]) < DUP_SHIFT * c["size"]:
+            continue  # the same glyph drawn twice (fake bold, shadow)
         if prev is not None:
             gap = c["x0"] - prev["x1"]
             if pending or gap > SPACE_GAP * min(c["size"], prev["size"]):
@@ -431,7 +435,6 @@ def _garbled_count(chars: list[dict]) -> int:
 def _read_page(page: Any, number: int) -> tuple[_PageInfo, int, int]:
     """Read one pdfplumber page: (page info with items, glyph count, garbled glyph count)."""
     info = _PageInfo(number=number, width=float(page.width), height=float(page.height))
-    page = page.dedupe_chars()
     chars = [c for c in page.chars if c.get("upright", True)]
     n_glyphs = sum(1 for c in chars if not _is_space(c["text"]))
     n_bad = _garbled_count(chars)
@@ -564,7 +567,8 @@ def _ends_sentence(text: str) -> bool:
 def _centered(line: _Line, layout: _Layout) -> bool:
     """A line set off from the left margin and about as far from the right one."""
     lead = line.x0 - layout.left
-    return lead > INDENT_MAX * line.size and abs(lead - (layout.right - line.x1)) < 2 * line.size
+    least = (INDENT_MAX if layout.indent_style else INDENT_MIN) * line.size  # not a first-line indent
+    return lead > least and abs(lead - (layout.right - line.x1)) < line.size
 
 
 def _breaks(a: _Line, b: _Line, la: _Layout, lb: _Layout) -> bool:
@@ -577,15 +581,21 @@ def _breaks(a: _Line, b: _Line, la: _Layout, lb: _Layout) -> bool:
         return True
     if a.page == b.page and lb.pitch and b.top - a.top > PARA_PITCH * lb.pitch * max(1.0, b.size / lb.body_size):
         return True
-    if _centered(a, la) or _centered(b, lb):  # titles, 专栏 headings
-        return True
-    if lb.indent_style and b.x0 - lb.left >= INDENT_MIN * b.size:
-        return True
-    # b's first word would have fitted on a: a ends short. When the document also marks
-    # paragraphs by indent or spacing, only a clearly short line counts (word-breaking
-    # dictionaries sometimes wrap a CJK word early: "145.5万" / "亩、").
+    # b's first word would have fitted on a: a ends short (for a centered line, count the room
+    # on both sides). When the document also marks paragraphs by indent or spacing, only a
+    # clearly short line counts (word-breaking dictionaries sometimes wrap a CJK word early:
+    # "145.5万" / "亩、").
+    ca, cb = _centered(a, la), _centered(b, lb)
     slack = (SHORT_SLACK_WEAK if (la.indent_style or la.spacing_style) else SHORT_SLACK) * b.size
-    if la.right - a.x1 > b.lead_w + slack:
+    room = la.right - a.x1 + (a.x0 - la.left if ca else 0.0)
+    a_full = room <= b.lead_w + slack
+    if not a_full:
+        return True
+    if ca and not cb:  # after a centered title or 专栏 heading
+        return True
+    if cb and not ca:  # before a centered line, unless it ends a wrapped title or heading
+        return not (a.size >= TITLE_SIZE * la.body_size or HEADING_RE.match(a.text))
+    if lb.indent_style and not cb and b.x0 - lb.left >= INDENT_MIN * b.size:  # first-line indent
         return True
     if not (la.indent_style or la.spacing_style) and _ends_sentence(a.text):
         return True
@@ -598,7 +608,7 @@ def _is_heading(text: str, size: float, body_size: float) -> bool:
         return False
     if HEADING_RE.match(text) and len(text) <= 40:
         return True
-    return bool(body_size) and size >= 1.2 * body_size
+    return bool(body_size) and size >= TITLE_SIZE * body_size
 
 
 def _paragraph(lines: list[_Line], layout: _Layout) -> Block:

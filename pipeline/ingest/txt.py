@@ -46,11 +46,17 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", path), "utf-16"
     sample = data[:4000]
-    if sample.count(b"\x00") > len(sample) // 4:
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        enc = "utf-16-le" if odd > even else "utf-16-be"
-        return _strict(data, enc, path), enc
     if b"\x00" in sample:
+        # UTF-16 without BOM: NUL bytes sit at odd (LE) or even (BE) offsets of ASCII characters
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        enc = "utf-16-le" if odd >= even else "utf-16-be"
+        if max(even, odd) >= 4 * min(even, odd) and len(data) % 2 == 0:
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                text = ""
+            if text and not _looks_binary(text) and _mostly_text(text):
+                return text, enc
         raise IngestError(path, "binary file, not text (NUL bytes)")
     for enc in ("utf-8", "gb18030"):
         try:
@@ -71,6 +77,12 @@ def _strict(data: bytes, enc: str, path: str) -> str:
     if _looks_binary(text):
         raise IngestError(path, "binary file, not text (control characters)")
     return text
+
+
+def _mostly_text(text: str) -> bool:
+    sample = text[:20000]
+    good = sum(1 for ch in sample if ch.isprintable() or ch in "\r\n\t")
+    return good >= 0.95 * len(sample)
 
 
 def _looks_binary(text: str) -> bool:
@@ -187,16 +199,29 @@ def mark_debris(blocks: list[Block]) -> None:
             for later in blocks[k:]:
                 later.content = False
             break
-    # 3. repeated copies
+    # 3. repeated copies: a long paragraph seen before is a copy; so is a short one (a heading,
+    #    各位代表！) that repeats an earlier line and sits among copies
     seen: set[str] = set()
+    duplicate: list[bool | None] = []  # per block: True copy, False original, None short
     for b in blocks:
         key = b.text
-        if len(key) < 20 or not b.content:
+        if b.kind == "table" or len(key) < 20 or not b.content:
+            duplicate.append(None)
             continue
+        duplicate.append(key in seen)
         if key in seen:
             b.content = False
         else:
             seen.add(key)
+    if any(duplicate):
+        short_seen: set[str] = set()
+        for k, b in enumerate(blocks):
+            if duplicate[k] is not None or not b.content:
+                continue
+            nxt = next((d for d in duplicate[k + 1:] if d is not None), None)
+            if b.text in short_seen and nxt:
+                b.content = False
+            short_seen.add(b.text)
 
 
 _STRONG_MENU = regex.compile(r"^(【.{0,10}】|.*(www\.|http).*|当前位置.*|.*字体[:：].*|打印本页|关闭窗口)$")

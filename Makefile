@@ -1,0 +1,30 @@
+# Two commands do everything on a fresh clone (each creates .venv if needed):
+#   make run    extract every report in corpora/ into outputs/
+#   make test   run the test suite and the accuracy eval (what CI runs)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: run test eval bench clean
+
+$(BIN)/govreport: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+run: $(BIN)/govreport
+	$(BIN)/govreport run corpora --out outputs --quiet
+
+test: $(BIN)/govreport
+	$(BIN)/python -m pytest
+	$(BIN)/govreport eval
+
+eval: $(BIN)/govreport
+	$(BIN)/govreport eval
+
+bench: $(BIN)/govreport
+	$(BIN)/python bench/bench_extract.py
+
+clean:
+	rm -rf outputs/*.json build *.egg-info
