@@ -44,7 +44,7 @@ def _prose_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     verbs = "|".join(map(regex.escape, _lex()["milestone_verbs"]))
     cues = "|".join(map(regex.escape, _lex()["investment_cues"]))
     invested = regex.compile(
-        rf"(?P<inv>(?:{cues})[\d.]+\s*(?:万亿|亿|万)元?)的(?P<name>[\p{{Han}}A-Za-z0-9（）()“”]{{4,40}}?(?:{suffixes}))(?P<ms>{verbs})?")
+        rf"(?P<inv>(?:{cues})[\d.]+\s*(?:万亿|亿|万)元?)的(?P<name>[\p{{Han}}A-Za-z0-9（）()“”]{{4,40}}(?:{suffixes}))(?P<ms>{verbs})?")
     named = regex.compile(
         rf"(?<=^|[，,。；;、：:]|(?<=[，,。；;、]\p{{Han}}{{0,2}}))(?P<name>[\p{{Han}}A-Za-z0-9]{{2,24}}(?:{suffixes})(?:[（(][\p{{Han}}]{{1,10}}[）)])?)(?P<ms>{verbs})")
     return invested, named
@@ -119,9 +119,12 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
             if m.group("ms"):
                 rec.milestones.append((m.group("ms"), None))
             out.append(rec)
+        taken = [(m.start(), m.end()) for m in invested.finditer(b.text)]
         for m in named.finditer(b.text):
             name = m.group("name")
-            if name in seen or len(name) < 4:
+            if name in seen or len(name) < 4 or "等" in name or regex.search(r"\d+个", name):
+                continue
+            if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             seen.add(name)
             out.append(ProjectRecord(name=name, investment=None, capacity=None, milestones=[(m.group("ms"), None)],

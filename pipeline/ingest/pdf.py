@@ -68,7 +68,7 @@ FOOTER_RE = re.compile(
 #: "一、", "（一）" / "(一)", "专栏1" / "专栏一", "第一部分" / "第二章" / "第三节".
 HEADING_RE = re.compile(
     rf"""^(?:
-        [{_CN_NUM}]{{1,3}}、                              # 一、 十二、
+        [{_CN_NUM}]{{1,3}}、(?![{_CN_NUM}]{{1,3}}(?:、|产业))  # 一、 十二、 (not "一、二、三产业")
       | [（(][{_CN_NUM}]{{1,3}}[）)]                        # （一） (十二)
       | 专栏\s*[0-9０-９{_CN_NUM}]{{1,3}}                   # 专栏1 专栏一
       | 第[0-9{_CN_NUM}]{{1,3}}(?:部分|章|篇|节)            # 第一部分 第二章
@@ -105,7 +105,7 @@ GARBLED_RE = re.compile(r"\(cid:\d+\)|\ufffd")
 
 # Layout thresholds (in units of the font size unless said otherwise).
 SPACE_GAP = 0.3  # a horizontal gap wider than this between two glyphs is a space
-DUP_SHIFT = 0.3  # the same glyph again within this shift is a duplicate (fake bold)
+DUP_SHIFT = 0.3  # the same glyph again within this share of its width is a duplicate (fake bold)
 INDENT_MIN = 1.2  # a first-line indent is at least this wide (usually 2 characters)
 INDENT_MAX = 3.5
 SHORT_SLACK = 0.3  # a line is short if the next line's first word + this much would have fitted
@@ -309,7 +309,12 @@ def _make_line(chars: list[dict], page: int) -> _Line | None:
         if _is_space(t):
             pending = True
             continue
-        if prev is not None and t == prev["text"] and abs(c["x0"] - prev["x0"]) < DUP_SHIFT * c["size"]:
+        if (
+            prev is not None
+            and t == prev["text"]
+            and abs(c["x0"] - prev["x0"]) < DUP_SHIFT * max(c["x1"] - c["x0"], 0.1)
+            and abs(c["top"] - prev["top"]) < DUP_SHIFT * c["size"]
+        ):
             continue  # the same glyph drawn twice (fake bold, shadow)
         if prev is not None:
             gap = c["x0"] - prev["x1"]
@@ -432,7 +437,7 @@ def _garbled_count(chars: list[dict]) -> int:
     return sum(1 for c in chars if GARBLED_RE.search(c["text"]))
 
 
-def _read_page(page: Any, number: int) -> tuple[_PageInfo, int, int]:
+def _read_page(page: Any, number: int, warnings: list[str] | None = None) -> tuple[_PageInfo, int, int]:
     """Read one pdfplumber page: (page info with items, glyph count, garbled glyph count)."""
     info = _PageInfo(number=number, width=float(page.width), height=float(page.height))
     chars = [c for c in page.chars if c.get("upright", True)]
@@ -440,7 +445,13 @@ def _read_page(page: Any, number: int) -> tuple[_PageInfo, int, int]:
     n_bad = _garbled_count(chars)
     frags: list[_Frag] = []
     if n_glyphs and (page.rects or page.lines or page.curves):
-        for t in page.find_tables():
+        try:
+            found = page.find_tables()
+        except Exception as e:  # keep the text of the page even if table detection fails
+            found = []
+            if warnings is not None:
+                warnings.append(f"page {number}: table detection failed ({type(e).__name__}); read as text")
+        for t in found:
             frag = _table_frag(list(t.cells), chars, number)
             if frag is not None and frag.n_cols >= 2:
                 frags.append(frag)
@@ -616,7 +627,10 @@ def _paragraph(lines: list[_Line], layout: _Layout) -> Block:
     raw = "\n".join(ln.raw for ln in lines)
     first = lines[0]
     kind = "heading" if _is_heading(text, first.size, layout.body_size) else "paragraph"
-    return Block(kind=kind, text=text, page=first.page, raw=raw if raw != text else None)
+    # an unnumbered heading in a large font is a title line (cover, report title), named like
+    # the .docx style so that the section splitter does not open a section for it
+    style = "Title" if kind == "heading" and not HEADING_RE.match(text) else None
+    return Block(kind=kind, text=text, page=first.page, style=style, raw=raw if raw != text else None)
 
 
 def _caption(blocks: list[Block], page: int) -> str | None:
@@ -746,7 +760,7 @@ def read_pdf(path: str) -> tuple[list[Block], int, list[str]]:
         for index, page in enumerate(pdf.pages):
             number = index + 1
             try:
-                info, n_glyphs, n_bad = _read_page(page, number)
+                info, n_glyphs, n_bad = _read_page(page, number, warnings)
             except Exception as e:  # one broken page should not lose the whole report
                 failed.append(f"page {number}: {type(e).__name__}")
                 warnings.append(f"page {number}: could not be read ({type(e).__name__}: {str(e)[:80]})")
