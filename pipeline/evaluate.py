@@ -103,6 +103,7 @@ class SourceResult:
     decoys: Ratio = field(default_factory=Ratio)
     groups: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     missed: list[dict[str, Any]] = field(default_factory=list)
+    wrong: list[dict[str, Any]] = field(default_factory=list)
     found_keys: set[str] = field(default_factory=set)
 
 
@@ -132,8 +133,10 @@ def groups_of(document: str, item: dict[str, Any]) -> list[str]:
     """Named groups a gold item counts in (the issue's acceptance metrics)."""
     out = []
     if document.startswith("jiangjin_plan_report"):
-        if item.get("table"):
+        if item.get("table") and not str(item["table"]).startswith("专栏"):
             out.append("jiangjin_tables")
+        elif item.get("table"):
+            out.append("jiangjin_boxes")
         elif item["kind"] == "actual" and item["year"] == 2024:
             out.append("jiangjin_headline_actuals")
     if document.startswith("national_gwr") and item.get("indicator_id") == "gdp_growth" and item["status"] == "numeric":
@@ -182,6 +185,11 @@ def score_source(gold: dict[str, Any], source: str, pred: dict[str, Any]) -> Sou
         key = (p.get("indicator_id"), p.get("year"), p.get("kind"))
         if key in slots:
             ok = any(_value_matches(g, p) for g in slots[key])
+            if not ok:
+                v = p.get("value") or {}
+                res.wrong.append({"slot": "|".join(map(str, key)), "got": (v.get("low"), v.get("high"), v.get("unit"), p["status"]),
+                                  "want": [(g.get("low"), g.get("high"), g.get("unit"), g["status"]) for g in slots[key]],
+                                  "text": p["text"][:120]})
             res.indicators.claimed += 1
             res.indicators.correct_claims += ok
             for g in slots[key][:1]:
@@ -350,6 +358,7 @@ def run_eval(gold_dir: Path, pred_dir: Path | None, as_json: bool, thresholds: P
     summary["problems"] = problems
     if as_json:
         summary["missed"] = {r.source: r.missed for r in results if r.missed}
+        summary["wrong"] = {r.source: r.wrong for r in results if r.wrong}
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         print(render_table(summary))

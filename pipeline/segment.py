@@ -39,7 +39,7 @@ _DASH = regex.compile(r"^(——|－－|--)")
 _SENT_END = regex.compile(r"(?<=[。！？；!?;])|\n")
 
 # part vocabulary (checked in order: a heading naming the review wins over "今年")
-_REVIEW = regex.compile(r"回顾|执行情况|过去一年|过去的一年|过去五年|工作总结|主要工作|取得的成绩|完成情况|刚刚过去")
+_REVIEW = regex.compile(r"回顾|执行情况|过去一年|过去的一年|过去五年|五年来|工作总结|取得的成绩|完成情况|刚刚过去|成就的五年")
 _PLAN = regex.compile(r"计划草案|主要目标|预期目标|基本思路|总体要求|工作安排|重点工作|主要任务|今年|工作任务|政策取向|发展目标|主要指标|建议|部署")
 
 
@@ -78,12 +78,12 @@ def heading_level(text: str, style: str | None = None) -> int | None:
 
 
 def classify_part(title: str, review_year: int | None = None, plan_year: int | None = None) -> Part:
-    """Part of a heading from its wording and the years it names."""
+    """Part of a heading from the years it names, then its wording."""
+    years = [int(y) for y in regex.findall(r"(?<!\d)(19\d\d|20\d\d)(?=\s*年)", title)]
+    if plan_year and plan_year in years and review_year not in years:
+        return "plan"
     if _REVIEW.search(title):
         return "review"
-    years = [int(y) for y in regex.findall(r"(?<!\d)(19\d\d|20\d\d)(?=年)", title)]
-    if plan_year and plan_year in years:
-        return "plan"
     if review_year and review_year in years and not _PLAN.search(title):
         return "review"
     if _PLAN.search(title):
@@ -146,7 +146,27 @@ def split_sections(doc: Document, review_year: int | None = None, plan_year: int
         node = Section(title, level, part, f"{parent.path}/{len(parent.children) + 1}".lstrip("/"), b.index, [b.index])
         parent.children.append(node)
         stack.append(node)
+    _fill_parts(root)
     return root
+
+
+def _fill_parts(root: Section) -> None:
+    """Reports review first and plan after: an unclassified top-level section before the first
+    plan section is review (if a plan section follows), one after the last review section is plan."""
+    top = root.children
+    plans = [i for i, s in enumerate(top) if s.part == "plan"]
+    reviews = [i for i, s in enumerate(top) if s.part == "review"]
+    for i, s in enumerate(top):
+        if s.part != "other":
+            continue
+        if plans and i < plans[0]:
+            new = "review"
+        elif reviews and i > reviews[-1]:
+            new = "plan"
+        else:
+            continue
+        for node in s.walk():
+            node.part = new  # type: ignore[assignment]
 
 
 def section_of_blocks(root: Section) -> dict[int, Section]:

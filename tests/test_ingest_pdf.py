@@ -14,8 +14,21 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import IngestError
-from pipeline.ingest.pdf import CAPTION_RE, FOOTER_RE, HEADING_RE, _table_frag, join_lines, normalize_spaces, read_pdf
-from pipeline.model import Block, Table, assemble
+from pipeline.ingest.pdf import (
+    CAPTION_RE,
+    FOOTER_RE,
+    HEADING_RE,
+    _build_blocks,
+    _Frag,
+    _Layout,
+    _Line,
+    _PageInfo,
+    _table_frag,
+    join_lines,
+    normalize_spaces,
+    read_pdf,
+)
+from pipeline.model import Block, Cell, Table, assemble
 
 CORPORA = Path(__file__).resolve().parent.parent / "corpora"
 JIANGJIN = CORPORA / "jiangjin_plan_report_2025"
@@ -175,6 +188,43 @@ def test_pdf_merged_cell_rectangles_become_spans() -> None:
 def test_pdf_one_cell_per_row_is_not_a_table() -> None:
     # highlight boxes behind text lines look like a one-column "table"
     assert _table_frag([(0, 0, 90, 10), (0, 10, 90, 20), (10, 20, 90, 30)], [], page=1) is None
+
+
+def _frag(page: int, rows: list[list[str]], top: float) -> _Frag:
+    cells = [[Cell(text, r, c) for c, text in enumerate(row)] for r, row in enumerate(rows)]
+    return _Frag(page=page, bbox=(72, top, 520, top + 20 * len(rows)), rows=cells, n_cols=len(rows[0]), top=top)
+
+
+def _line(page: int, text: str, top: float) -> _Line:
+    return _Line(text=text, raw=text, page=page, x0=72, x1=72 + 12 * len(text), top=top, bottom=top + 12, size=12, lead_w=12)
+
+
+@pytest.mark.parametrize(
+    "between, merged",
+    [
+        ([], True),  # the table is the first thing on the next page
+        (["续表1"], True),
+        (["单位：万元"], True),
+        (["这是一段正文。"], False),  # text between: a new table
+    ],
+)
+def test_pdf_table_continued_on_next_page(between: list[str], merged: bool) -> None:
+    header = ["指标", "目标"]
+    page1 = _PageInfo(1, 595, 842, [_line(1, "表1：主要指标", 600), _frag(1, [header, ["GDP", "6%"]], 650)])
+    lines = [_line(2, text, 72 + 14 * i) for i, text in enumerate(between)]
+    page2 = _PageInfo(2, 595, 842, [*lines, _frag(2, [header, ["", ""], ["CPI", "3%"]], 120)])
+    layout = _Layout(left=72, right=520, pitch=14, body_size=12, indent_style=False, spacing_style=False)
+    blocks = _build_blocks([page1, page2], {595: layout})
+    tables = [b.table for b in blocks if b.table is not None]
+    if merged:
+        [t] = tables
+        # repeated header and the empty row split off by the page break are dropped
+        assert t.grid() == [header, ["GDP", "6%"], ["CPI", "3%"]] and t.pages == [1, 2]
+        assert [c.row for row in t.rows for c in row] == [0, 0, 1, 1, 2, 2]
+        assert t.caption == "表1：主要指标"
+    else:
+        assert len(tables) == 2 and tables[1].caption is None
+    assert [b.text for b in blocks if b.table is None] == ["表1：主要指标", *between]
 
 
 # --------------------------------------------------------------------------------------------
@@ -535,11 +585,15 @@ def _cid_font_pdf() -> bytes:
 
 
 BAD_INPUTS = {
-    "truncated": (lambda: JIANGJIN.with_suffix(".pdf").read_bytes()[: JIANGJIN.with_suffix(".pdf").stat().st_size // 2], "not a PDF or corrupt PDF: "),
+    "truncated": (lambda: (b := JIANGJIN.with_suffix(".pdf").read_bytes())[: len(b) // 2], "not a PDF or corrupt PDF: "),
     "not-a-pdf": (lambda: "政府工作报告\n一、2024年工作回顾\n".encode(), "not a PDF or corrupt PDF: no %PDF header"),
     "empty": (lambda: b"", "not a PDF or corrupt PDF: empty file"),
     "encrypted": (_encrypted_pdf, "encrypted PDF"),
     "scanned": (lambda: _pdf(_one_page(b"0 0 1 rg 100 100 200 200 re f")), "no text layer: scanned PDF"),
+    "no-pages": (
+        lambda: _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
+        "not a PDF or corrupt PDF: no pages",
+    ),
     "only-page-number": (lambda: _pdf(_one_page(b"BT /F1 10 Tf 290 30 Td (7) Tj ET")), "no text layer: only page furniture"),
 }
 

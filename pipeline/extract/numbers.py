@@ -183,6 +183,7 @@ class _Grammar:
         self.units: dict[str, tuple[str, Decimal]] = {
             form: (base, Decimal(f)) for base, forms in units["units"].items() for form, f in forms.items()}
         self.weak_units: frozenset[str] = frozenset(units["weak"])
+        self.code_suffixes: tuple[str, ...] = tuple(nums["code_suffixes"])
 
         self.prefix_q: dict[str, str] = {w: c for c, ws in quals["prefix"].items() for w in ws}
         self.suffix_q: dict[str, str] = {w: c for c, ws in quals["suffix"].items() for w in ws}
@@ -468,6 +469,8 @@ class _Grammar:
         after = text[j] if j < len(text) else ""
         if after and (self.letter.match(after) or after in "+＋×"):
             return False
+        if a.unit is None and text.startswith(self.code_suffixes, j):
+            return False                                    # 3.0版
         if not first:
             return True
         if before and before in "+＋":

@@ -16,7 +16,9 @@ import regex
 
 from pipeline.extract import Context, IndicatorRecord, register
 from pipeline.extract.crosswalk import alias_pattern, alias_to_id, expected_unit, growth_of, match_indicator
-from pipeline.extract.numbers import find_quantities
+from dataclasses import replace
+
+from pipeline.extract.numbers import Quantity, find_quantities
 from pipeline.extract.tables import column_kinds
 from pipeline.lexicon import load_lexicon
 from pipeline.segment import split_sentences
@@ -26,7 +28,9 @@ _NAME_TAIL = regex.compile(r"[\p{Han}A-Za-z0-9（）()“”#]+$")
 _LEAD_VERBS = regex.compile(r"^(全年|全区|全市|全省|全县|全国|今年|累计|共|力争|确保|争取|预计|实现|完成|达到|新增|开行|建成|其中|主要|以上|分别)+")
 _TRAIL_VERBS = regex.compile(r"(实现|完成|达到|达|为|增长|提高|下降|降低|减少|突破|超过|约|控制在|保持在|稳定在|分别|同比|比上年|比去年)+$")
 _RATE_UNITS = {"percent", "percentage_point", "permille"}
-_INHERIT_GAP = regex.compile(r"^[、，,和及与]?\s*(同比|比上年|比去年)?(增长|提高|下降|降低|增|降|上升|减少|分别增长|分别为|，)?[了为]?\s*$")
+_INHERIT_GAP = regex.compile(r"^[、，,和及与]?\s*(同比|比上年|比去年)?\s*(增长|提高|下降|降低|增|降|上升|减少|分别增长|分别为|，)?[了为]?\s*$")
+_FILLERS = regex.compile(r"按可比价格计算|按可比口径计算|扣除价格因素|以上|左右|初步核算|据初步核算|预计|同比|比上年|比去年|实际|名义|分别|均|[，,、\s]")
+_MONEY_CUE = regex.compile(r"(总投资|投资|资金|融资|收入|营收|销售额|成交额|金额|贷款|余额)[\p{Han}]{0,4}$")
 
 
 @cache
@@ -53,22 +57,27 @@ def sentence_frame(text: str, part: str, review_year: int | None, plan_year: int
     >>> sentence_frame("全年实现地区生产总值1490.78亿元", "review", 2024, 2025)
     ('actual', 2024)
     """
-    lead = regex.match(r"^\s*(?:——)?\s*(去年|上年|过去一年|(\d{4})\s*年(?:[，,]|全[区市省县国]|我[区市省县国]))", text)
+    lead = _LEAD.match(text)
     if lead:
         year = int(lead.group(2)) if lead.group(2) else review_year
         if year == review_year:
             return "actual", review_year
         if year == plan_year:
             return "target", plan_year
+    has_cue = any(regex.search(p, text) for p in _vocab()["target_cue"])
+    if has_cue and (regex.search(r"今年|本年|明年", text) or (plan_year and regex.search(rf"{plan_year}\s*年", text))):
+        return "target", plan_year
     if part == "review":
         return "actual", review_year
     if part == "plan":
         return "target", plan_year
-    if regex.search(r"今年|本年", text) and any(regex.search(p, text) for p in _vocab()["target_cue"]):
-        return "target", plan_year
-    if plan_year and regex.search(rf"{plan_year}\s*年", text) and any(regex.search(p, text) for p in _vocab()["target_cue"]):
-        return "target", plan_year
+    if regex.search(r"比上年|比去年|去年|上年", text):
+        return "actual", review_year
     return None
+
+
+# a sentence that opens with last year (去年…, 过去一年…, 2024年，…, 初步统计，2024年全省…)
+_LEAD = regex.compile(r"^\s*(?:——)?\s*(?:[^，。；\d]{0,8}[，,])?\s*(去年|上年|过去一年|(\d{4})\s*年(?:[，,]|全[区市省县国]|我[区市省县国]|[，,]?\s*(?:全[区市省县国])?(?:地区|国内)生产总值))")
 
 
 def _clean_name(segment: str) -> str | None:
@@ -76,7 +85,7 @@ def _clean_name(segment: str) -> str | None:
     if not m:
         return None
     name = _TRAIL_VERBS.sub("", _LEAD_VERBS.sub("", m.group(0)))
-    name = name.strip("（）()“”")
+    name = name.strip("（）()“”").removesuffix("的")
     if len(name) < 2 or regex.fullmatch(r"[\d\W]+", name):
         return None
     return name[-24:]
@@ -96,8 +105,15 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
                       fallback_name: str | None = None) -> list[IndicatorRecord]:
     """Records for one run of text (a paragraph or a table cell), split into sentences."""
     out: list[IndicatorRecord] = []
+    carry: tuple[str, int | None] | None = None  # "过去一年，…。国内生产总值增长10.3%" keeps last year
     for sent in split_sentences(text, offset):
         frame = sentence_frame(sent.text, part, ctx.review_year, ctx.plan_year)
+        if regex.match(r"^\s*(过去一年|去年|上年)", sent.text):
+            carry = ("actual", ctx.review_year)
+        elif frame and frame[0] == "target" and (regex.search(r"今年|本年", sent.text) or part != "plan"):
+            carry = None
+        if carry and frame and frame[0] == "target" and not regex.search(r"今年|本年|目标", sent.text):
+            frame = carry
         if frame is None:
             continue
         kind, year = frame
@@ -125,7 +141,10 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, **
     prev_end = 0
     prev: tuple[str | None, str] | None = None  # (indicator_id, name)
     fallback = src.pop("fallback_name", None)
-    for q in find_quantities(sentence):
+    quantities = _with_money_units(sentence, find_quantities(sentence))
+    quantities = _distribute_respectively(sentence, quantities)
+    names = _respectively_names(sentence, quantities)
+    for q in quantities:
         if q.unit is None or q.low is None and q.high is None:
             prev_end = q.span[1]
             continue
@@ -133,10 +152,14 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, **
         aliases = list(alias_pattern().finditer(segment))
         ind_id: str | None
         name: str | None
-        if aliases:
+        if q.span in names:
+            name = names[q.span]
+            match = match_indicator(name)
+            ind_id = match[0] if match else None
+        elif aliases:
             alias = aliases[-1].group(0)
             ind_id, name = alias_to_id()[alias], alias
-        elif prev is not None and _INHERIT_GAP.match(segment):
+        elif prev is not None and (_INHERIT_GAP.match(segment) or not _FILLERS.sub("", regex.sub(r"增长|提高|下降|降低|上升|减少|增|降|达到|为|了", "", segment))):
             ind_id, name = prev
         else:
             name = _clean_name(segment) or (str(fallback) if fallback else None)
@@ -152,11 +175,83 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, **
         prev = (ind_id, name)
         if _multi_year_before(sentence, q.span[0]):
             continue
+        low, high, unit, qualifier = q.low, q.high, q.unit, q.qualifier
+        if kind == "actual" and qualifier == "at_most" and (q.qualifier_raw or "").strip() in ("控制在", "控制"):
+            low, qualifier = high, "exact"  # a result "控制在3.3%" reports 3.3%
         out.append(IndicatorRecord(
             name=name, indicator_id=ind_id, parent=None, year=year, kind=kind, status="numeric",
-            low=q.low, high=q.high, unit=q.unit, qualifier=q.qualifier, raw=q.raw,
+            low=low, high=high, unit=unit, qualifier=qualifier, raw=q.raw,
             text=sentence, char_start=start + q.span[0], char_end=start + q.span[1],
             extractor="prose.v1", **src))  # type: ignore[arg-type]
+    return out
+
+
+def _with_money_units(sentence: str, quantities: list[Quantity]) -> list[Quantity]:
+    """投资9130万 / 总投资300亿: an amount with 万/亿 and no unit after a money word is CNY."""
+    out = []
+    for q in quantities:
+        if q.unit is None and q.low is not None and regex.search(r"[万亿]$", q.raw) and _MONEY_CUE.search(sentence[: q.span[0]]):
+            q = replace(q, unit="CNY", unit_raw="(元)")
+        out.append(q)
+    return out
+
+
+def _distribute_respectively(sentence: str, quantities: list[Quantity]) -> list[Quantity]:
+    """分别增长5%、6.5%左右: a qualifier written once after a 分别 list applies to every item."""
+    if "分别" not in sentence or len(quantities) < 2:
+        return quantities
+    out = list(quantities)
+    i = len(out) - 1
+    while i > 0:
+        run = [i]
+        while run[0] > 0 and regex.fullmatch(r"\s*[、和及与]\s*", sentence[out[run[0] - 1].span[1]:out[run[0]].span[0]]):
+            run.insert(0, run[0] - 1)
+        last = out[run[-1]]
+        if len(run) > 1 and last.qualifier in ("about", "at_least", "at_most") and "分别" in sentence[: out[run[0]].span[0]]:
+            for k in run[:-1]:
+                q = out[k]
+                if q.qualifier == "exact" and q.unit == last.unit:
+                    lo, hi = q.low, q.high
+                    if last.qualifier == "at_least":
+                        hi = None
+                    elif last.qualifier == "at_most":
+                        lo = None
+                    out[k] = replace(q, low=lo, high=hi, qualifier=last.qualifier, qualifier_raw=last.qualifier_raw)
+        i = run[0] - 1
+    return out
+
+
+_RESPECTIVELY = regex.compile(r"(?P<names>[\p{Han}A-Za-z0-9、和及与]{2,60}?)(?:增加值|增速|增幅)?分别")
+
+
+def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple[int, int], str]:
+    """城镇和农村居民人均可支配收入分别增长5%、7% -> each quantity gets its own name.
+
+    Short names borrow the rest of the phrase from a longer one:
+    城镇 + 农村居民人均可支配收入 -> 城镇居民人均可支配收入; 粮食播种面积 + 产量 -> 粮食产量.
+    """
+    out: dict[tuple[int, int], str] = {}
+    for m in _RESPECTIVELY.finditer(sentence):
+        head = regex.split(r"[，,；;：:]", m.group("names"))[-1]
+        parts = [p for p in regex.split(r"[、和及与]", head) if p]
+        after = [q for q in quantities if q.span[0] >= m.end() and q.unit is not None]
+        after = after[: len(parts)]
+        if len(parts) < 2 or len(after) != len(parts):
+            continue
+        longest = max(parts, key=len)
+        names = []
+        for p in parts:
+            if len(p) <= 3 and p != longest:
+                if parts.index(p) < parts.index(longest):
+                    # 城镇 + 农村居民人均可支配收入 -> 城镇 + 居民人均可支配收入
+                    names.append(p + longest[len(p):] if len(longest) > len(p) else p)
+                else:
+                    names.append(longest[:2] + p)
+            else:
+                names.append(p)
+        suffix = sentence[m.start("names") + len(m.group("names")): m.end()].replace("分别", "")
+        for q, n in zip(after, names):
+            out[q.span] = n + suffix
     return out
 
 

@@ -20,13 +20,17 @@ How it works, page by page (pdfplumber):
   第一部分), before a first-line indent, at a change of font size, at extra vertical space, after
   a line too short for the next line's first word, and - only in documents that mark paragraphs
   neither by indent nor by spacing - after a line ending in 。！？；：;
-* a table at the top of a page right after a table at the bottom of the previous page with the
-  same column count is merged into it (a repeated header row is dropped);
+* a table at the top of a page (only a "续表"/unit line may precede it) right after a table that
+  ended the previous page, with the same column count, is merged into it (a repeated header row
+  and empty rows split off by the page break are dropped);
+* a short caption line just before a table ("表1：…", or a title ending in 表 above a
+  "单位：万元" line) becomes ``Table.caption`` and stays a paragraph too;
 * a page whose text layer is garbled (``(cid:N)`` glyphs or U+FFFD) is read with pypdfium2.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from collections import Counter
@@ -89,6 +93,9 @@ TABLE_TITLE_RE = re.compile(r"^\S.{1,38}表$")
 #: A unit line between a table title and the table: "单位：万元", "（单位：亿元）".
 UNIT_RE = re.compile(r"^[（(]?\s*(?:金额)?单位\s*[:：]\s*\S{1,12}?\s*[）)]?$")
 
+#: A line announcing a continued table: "续表1", "续上表", "表1（续）".
+CONTINUED_RE = re.compile(r"^(?:续表|续上表)|[（(]续表?[）)]\s*$")
+
 #: Characters that may close a sentence at the end of a line (ASCII forms included).
 SENTENCE_END = "。！？；：!?;:"
 #: Closing quotes/brackets that may follow a sentence end ("……。”").
@@ -111,8 +118,8 @@ INDENT_MAX = 3.5
 SHORT_SLACK = 0.3  # a line is short if the next line's first word + this much would have fitted
 SHORT_SLACK_WEAK = 2.5  # the same, when indents or spacing already mark paragraphs
 PARA_PITCH = 1.35  # a line pitch this many times the usual one means a paragraph gap
-SIZE_STEP = 0.8
-TITLE_SIZE = 1.15  # a line this many times the body font size is a title line  # points: a font-size change larger than this ends a paragraph
+SIZE_STEP = 0.8  # points: a font-size change larger than this ends a paragraph
+TITLE_SIZE = 1.15  # a line this many times the body font size is a title line
 MARGIN_TOP = 0.08  # fraction of the page height where running headers live
 MARGIN_BOTTOM = 0.87  # running footers start below this fraction of the page height
 GARBLED_SHARE = 0.02  # share of garbled glyphs on a page that triggers the pypdfium2 fallback
@@ -287,8 +294,12 @@ def _lead_width(glyphs: list[dict]) -> float:
     first = glyphs[0]
     t = first["text"]
     end = 0
-    if len(t) == 1 and t.isascii() and t.isalnum():
-        while end + 1 < len(glyphs) and glyphs[end + 1]["text"].isascii() and not _is_space(glyphs[end + 1]["text"]):
+    if len(t) == 1 and t.isascii() and t.isalnum():  # an ASCII word or number, up to a gap
+        while (
+            end + 1 < len(glyphs)
+            and glyphs[end + 1]["text"].isascii()
+            and glyphs[end + 1]["x0"] - glyphs[end]["x1"] <= SPACE_GAP * glyphs[end]["size"]
+        ):
             end += 1
     # closing punctuation travels with the character before it, an opening one with the next
     while end + 1 < len(glyphs) and (
@@ -441,6 +452,9 @@ def _read_page(page: Any, number: int, warnings: list[str] | None = None) -> tup
     """Read one pdfplumber page: (page info with items, glyph count, garbled glyph count)."""
     info = _PageInfo(number=number, width=float(page.width), height=float(page.height))
     chars = [c for c in page.chars if c.get("upright", True)]
+    n_rotated = len(page.chars) - len(chars)
+    if n_rotated >= 5 and warnings is not None:
+        warnings.append(f"page {number}: {n_rotated} rotated or vertical characters skipped")
     n_glyphs = sum(1 for c in chars if not _is_space(c["text"]))
     n_bad = _garbled_count(chars)
     frags: list[_Frag] = []
@@ -652,6 +666,11 @@ def _caption(blocks: list[Block], page: int) -> str | None:
     return None
 
 
+def _continues_table(text: str) -> bool:
+    """A line that may sit between a table and its continuation: "续表1", "（续）", "单位：万元"."""
+    return bool(CONTINUED_RE.search(text) or UNIT_RE.match(text))
+
+
 def _build_blocks(pages: list[_PageInfo], layouts: dict[int, _Layout]) -> list[Block]:
     blocks: list[Block] = []
     para: list[_Line] = []
@@ -668,15 +687,12 @@ def _build_blocks(pages: list[_PageInfo], layouts: dict[int, _Layout]) -> list[B
 
     for p in pages:
         for i, it in enumerate(p.items):
+            # only "续表" / unit lines may stand between a table and its continuation
+            lead_ok = all(isinstance(x, _Line) and _continues_table(x.text) for x in p.items[:i])
+            pending = last_table is not None and last_table_end_page == p.number - 1 and lead_ok
             if isinstance(it, _Frag):
                 flush()
-                continues = (
-                    last_table is not None
-                    and i == 0
-                    and last_table_end_page == p.number - 1
-                    and it.n_cols == last_table.n_cols
-                )
-                if continues and last_table is not None:
+                if pending and last_table is not None and it.n_cols == last_table.n_cols:
                     _merge_into(last_table, it)
                 elif any(c.text for r in it.rows for c in r):
                     table = Table(rows=it.rows, caption=_caption(blocks, p.number), pages=[p.number])
@@ -685,11 +701,13 @@ def _build_blocks(pages: list[_PageInfo], layouts: dict[int, _Layout]) -> list[B
                 else:
                     last_table = None  # an empty grid (a form frame) is not kept
                     continue
-                last_table_end_page = p.number if i == len(p.items) - 1 else -1
-                if last_table_end_page == -1:
+                at_end = i == len(p.items) - 1
+                last_table_end_page = p.number if at_end else -1
+                if not at_end:
                     last_table = None
                 continue
-            last_table = None
+            if not (pending and _continues_table(it.text)):
+                last_table = None
             if para and _breaks(para[-1], it, layout(para[-1].page), layout(it.page)):
                 flush()
             para.append(it)
@@ -708,7 +726,7 @@ def _check_file(path: str) -> list[str]:
     try:
         size = p.stat().st_size
         with p.open("rb") as f:
-            head = f.read(1024)
+            head = f.read(64 * 1024)  # the header may follow some junk (as in read_bytes' sniffing)
             f.seek(max(0, size - 2048))
             tail = f.read()
     except OSError as e:
@@ -730,7 +748,7 @@ def _open_error(path: str, exc: BaseException) -> IngestError:
     return IngestError(path, f"not a PDF or corrupt PDF: {detail}")
 
 
-def read_pdf(path: str) -> tuple[list[Block], int, list[str]]:
+def read_pdf(path: str | os.PathLike[str]) -> tuple[list[Block], int, list[str]]:
     """Read a PDF into (blocks in reading order, page count, warnings).
 
     The blocks are not yet assembled: ``model.assemble(blocks)`` sets their offsets.
@@ -770,15 +788,21 @@ def read_pdf(path: str) -> tuple[list[Block], int, list[str]]:
             if n_glyphs and n_bad >= max(3, GARBLED_SHARE * n_glyphs):
                 try:
                     info.items = _pdfium_lines(path, index, number)
-                    warnings.append(
-                        f"page {number}: garbled text layer ({n_bad} undecodable glyphs); used pypdfium2 text"
-                    )
                 except Exception as e:
                     warnings.append(f"page {number}: garbled text layer and pypdfium2 failed ({type(e).__name__})")
+                else:
+                    note = f"page {number}: garbled text layer ({n_bad} undecodable glyphs); used pypdfium2 text"
+                    if not info.items:
+                        note += ", which is empty"
+                    elif any(GARBLED_RE.search(ln.text) for ln in info.items):
+                        note += ", which is garbled too"
+                    warnings.append(note)
             elif not n_glyphs and page.images:
                 warnings.append(f"page {number}: no text layer (image only)")
             pages.append(info)
             page.close()
+    if n_pages == 0:
+        raise IngestError(path, "not a PDF or corrupt PDF: no pages")
     if failed and len(failed) == n_pages:
         raise IngestError(path, f"not a PDF or corrupt PDF: no page could be read ({failed[0]})")
     if total_glyphs == 0:
@@ -786,5 +810,5 @@ def read_pdf(path: str) -> tuple[list[Block], int, list[str]]:
     _drop_furniture(pages)
     blocks = _build_blocks(pages, _layouts(pages))
     if not blocks:
-        raise IngestError(path, "no text layer: only page furniture (page numbers) found")
+        raise IngestError(path, "no text layer: only page furniture (page numbers) or unreadable glyphs found")
     return blocks, n_pages, warnings
