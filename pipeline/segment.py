@@ -36,6 +36,8 @@ _H2 = regex.compile(rf"^[（(][{_CN}]{{1,3}}[）)]")
 _H3 = regex.compile(r"^\d{1,2}[.．、](?!\d)")
 _BOX = regex.compile(r"^(专栏|表)\s*\d+")
 _DASH = regex.compile(r"^(——|－－|--)")
+# an unnumbered heading line such as "2024年工作回顾" (short, no punctuation)
+_BARE_HEADING = regex.compile(r"(工作回顾|总体要求|目标任务|工作安排|重点工作|主要任务|执行情况|计划草案|政府工作任务)$")
 _SENT_END = regex.compile(r"(?<=[。！？；!?;])|\n")
 
 # part vocabulary (checked in order: a heading naming the review wins over "今年")
@@ -64,6 +66,8 @@ def heading_level(text: str, style: str | None = None) -> int | None:
     head = text.split("。", 1)[0]
     if _DASH.match(text):
         return 4
+    if len(text) <= 24 and not regex.search(r"[。，；：,;:]", text) and _BARE_HEADING.search(text):
+        return 1
     if _BOX.match(text) and len(text) <= 60:
         return 3
     if len(head) > 60:
@@ -135,6 +139,9 @@ def split_sections(doc: Document, review_year: int | None = None, plan_year: int
             level = 1 if b.style != "Title" else None
         if level is None:
             stack[-1].blocks.append(b.index)
+            continue
+        if level == 4 and stack[-1].level == 0:
+            stack[-1].blocks.append(b.index)  # a —— line outside any section (e.g. the delivery date line)
             continue
         while stack[-1].level >= level:
             stack.pop()

@@ -112,7 +112,7 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
             carry = ("actual", ctx.review_year)
         elif frame and frame[0] == "target" and (regex.search(r"今年|本年", sent.text) or part != "plan"):
             carry = None
-        if carry and frame and frame[0] == "target" and not regex.search(r"今年|本年|目标", sent.text):
+        if carry and frame and frame[0] == "target" and not regex.search(r"今年|本年|明年|目标|预期|把|要|力争|确保", sent.text):
             frame = carry
         if frame is None:
             continue
@@ -156,9 +156,11 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, **
             name = names[q.span]
             match = match_indicator(name)
             ind_id = match[0] if match else None
-        elif aliases:
+        elif aliases and _alias_governs(segment, aliases[-1]):
             alias = aliases[-1].group(0)
             ind_id, name = alias_to_id()[alias], alias
+        elif aliases:
+            name, ind_id = _clean_name(segment), None
         elif prev is not None and (_INHERIT_GAP.match(segment) or not _FILLERS.sub("", regex.sub(r"增长|提高|下降|降低|上升|减少|增|降|达到|为|了", "", segment))):
             ind_id, name = prev
         else:
@@ -184,6 +186,16 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, **
             text=sentence, char_start=start + q.span[0], char_end=start + q.span[1],
             extractor="prose.v1", **src))  # type: ignore[arg-type]
     return out
+
+
+def _alias_governs(segment: str, m: regex.Match[str]) -> bool:
+    """The alias names the number: nothing but verbs and fillers between them, and the alias is
+    not the tail of a longer noun (海洋生产总值, 对经济增长的贡献率)."""
+    gap = segment[m.end():]
+    if not regex.fullmatch(_vocab()["gap_words"], gap):
+        return False
+    before = segment[: m.start()]
+    return not any(before.endswith(p) for p in _vocab()["compound_prefixes"])
 
 
 def _with_money_units(sentence: str, quantities: list[Quantity]) -> list[Quantity]:

@@ -110,4 +110,7 @@ def read_pdf_bytes(read_pdf, data: bytes, path: str):  # type: ignore[no-untyped
     with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
         tmp.write(data)
         tmp.flush()
-        return read_pdf(tmp.name)
+        try:
+            return read_pdf(tmp.name)
+        except IngestError as e:
+            raise IngestError(path, e.reason) from None

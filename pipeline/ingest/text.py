@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import regex
 
-_SPACES = regex.compile(r"[\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\t]|<U\+00A0>")
+_SPACES = regex.compile(r"[\u3000\u00a0\u2002\u2003\u2009\t]|<U\+00A0>")
+_ZERO_WIDTH = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _CJK = r"\p{Han}"
 # a space between two CJK characters, or between a digit and 年/月/日 (PDF layout artefacts)
 _spaced = regex.compile(rf"(?<=[{_CJK}，。、：；（）“”])\s+(?=[{_CJK}，。、：；（）“”])|(?<=\d)\s+(?=[年月日])|(?<=[{_CJK}])\s+(?=\d)|(?<=\d)\s+(?=[{_CJK}])")
@@ -25,7 +26,7 @@ _spaced = regex.compile(rf"(?<=[{_CJK}，。、：；（）“”])\s+(?=[{_CJK}
 
 def normalize_line(line: str) -> str:
     """Spaces of every kind -> ' ', then strip."""
-    return _SPACES.sub(" ", line).strip()
+    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", line)).strip()
 
 
 def collapse_spaced_title(line: str) -> str:
