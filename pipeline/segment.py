@@ -37,7 +37,7 @@ _H3 = regex.compile(r"^\d{1,2}[.．、](?!\d)")
 _BOX = regex.compile(r"^(专栏|表)\s*\d+")
 _DASH = regex.compile(r"^(——|－－|--)")
 # an unnumbered heading line such as "2024年工作回顾" (short, no punctuation)
-_BARE_HEADING = regex.compile(r"(工作回顾|总体要求|目标任务|工作安排|重点工作|主要任务|执行情况|计划草案|政府工作任务)$")
+_BARE_HEADING = regex.compile(r"(工作回顾|总体要求|目标任务|工作安排|工作安排建议|工作建议|重点工作|主要任务|主要目标|执行情况|计划草案|政府工作任务)$")
 _SENT_END = regex.compile(r"(?<=[。！？；!?;])|\n")
 
 # part vocabulary (checked in order: a heading naming the review wins over "今年")

@@ -1,4 +1,5 @@
-"""Check gold files: schema, and every quote present in its source (whitespace-insensitive).
+"""Check gold files: schema, and every quote present in the text govreport reads from its source
+(whitespace-insensitive; zero-width spaces are removed by the reader).
 
 Usage: python scripts/check_gold.py corpora/gold/*.gold.yaml
 """
@@ -12,8 +13,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-sys.path.insert(0, str(Path(__file__).parent))
-from gold_source_text import source_text  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pipeline.ingest import read_document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "schemas/gold.schema.json").read_text())
@@ -28,7 +29,7 @@ def check(path: Path) -> list[str]:
     if problems:
         return problems
     for src in gold["sources"]:
-        text = _ws.sub("", source_text(str(ROOT / "corpora" / src)))
+        text = _ws.sub("", read_document(ROOT / "corpora" / src).text)
         for section in ("items", "decoys", "projects"):
             for i, item in enumerate(gold.get(section, [])):
                 q = _ws.sub("", item["quote"])

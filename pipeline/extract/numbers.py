@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
@@ -54,6 +54,7 @@ QUALIFIERS = ("exact", "about", "at_least", "at_most", "range")
 MAX_DIGITS = 24  # longer digit strings are identifiers, not quantities
 _CTX = Context(prec=80)
 _FLIP = {"at_least": "at_most", "at_most": "at_least"}
+_ONE = Decimal(1)
 _OPEN_QUOTES = frozenset("“\"'‘「『")
 _CLOSE_QUOTES = frozenset("”\"'’」』")
 _TRANSPARENT = frozenset("\r\n\u200b\ufeff")  # skipped when looking for a code's letters
@@ -144,7 +145,7 @@ def _longest_suffix(text: str, end: int, words: dict[str, Any], maxlen: int,
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Member:
     """One end of a quantity (a range has two)."""
 
@@ -290,12 +291,13 @@ class _Grammar:
                 (?: {sub("{SP}")}? (?P<sq>\L<suffix>) )?
             )
         """
-        single = rf"""
-            (?P<q> {member("a_")} (?: {sub("{SP}")}? (?P<sq>\L<suffix>) )? )
-        """
+        suffix = rf"""{sub("{SP}")}? (?P<sq>\L<suffix>)"""
         flags = regex.VERBOSE | regex.MULTILINE | regex.V0
         self.pattern = regex.compile(junk + "|" + qty, flags, **self.lists)
-        self.single = regex.compile(single, flags, ignore_unused=True, **self.lists)
+        self.suffix = regex.compile(suffix, flags, ignore_unused=True, **self.lists)
+        gi = self.pattern.groupindex
+        self.i_junk, self.i_q, self.i_sep, self.i_sq = gi["junk"], gi["q"], gi["sep"], gi["sq"]
+        self.hundred = next(k for k, v in self.cn_power.items() if v == 100)
         self.number_full = regex.compile(
             sub(r"\s*") + member("a_") + sub(r"\s*"), flags, ignore_unused=True, **self.lists)
         self.letter = regex.compile(defs["LETTER"])
@@ -398,50 +400,66 @@ class _Grammar:
     # ---- members ---------------------------------------------------------------------------------
 
     def member(self, m: regex.Match[str], p: str, text: str) -> _Member | None:
-        num = m.group(p + "num")
-        if num is None:
+        """The member whose groups are named ``p`` + num/pct/sign/... in ``m`` (None when unparsable)."""
+        regs = m.regs
+        i_pct, i_num, i_sign, i_inf1, i_unit, i_mult, i_inf2 = self._index(m.re, p)
+        ns, ne = regs[i_num]
+        if ns < 0:
             return None
-        pct = m.group(p + "pct")
-        sign = m.group(p + "sign")
-        chinese = bool(num) and (num[0] in self.cn_digit or num[0] in self.cn_power)
+        num = text[ns:ne]
+        ps, pe = regs[i_pct]
+        pct = text[ps:pe] if ps >= 0 else None
+        ss, se = regs[i_sign]
+        sign = text[ss:se] if ss >= 0 else None
+        ms, me = regs[i_mult]
+        mult_raw = text[ms:me] if ms >= 0 else ""
+        us, ue = regs[i_unit]
+        unit_raw = text[us:ue] if us >= 0 else None
+        chinese = num[0] in self.cn_digit or num[0] in self.cn_power
         if chinese:
             value = self.cn_value(num)
-            if value is None and pct and num == next(k for k, v in self.cn_power.items() if v == 100):
+            if value is None and pct and num == self.hundred:
                 value = Decimal(100)                        # 百分之百
         else:
             value = self.ascii_value(num)
         if value is None:
             return None
-        mult_raw = m.group(p + "mult") or ""
-        unit_raw = m.group(p + "unit")
-        with localcontext(_CTX):
-            if mult_raw:
-                value *= self.mults[mult_raw]
-            if sign and self.signs[sign] < 0:
-                value = -value
+        if mult_raw or (sign and self.signs[sign] < 0):
+            with localcontext(_CTX):
+                if mult_raw:
+                    value *= self.mults[mult_raw]
+                if sign and self.signs[sign] < 0:
+                    value = -value
         if pct:
-            unit, factor, u_raw = self.pct[pct], Decimal(1), pct
+            unit, factor, u_raw = self.pct[pct], _ONE, pct
         elif unit_raw:
             unit, factor = self.units[unit_raw]
             u_raw = mult_raw + unit_raw
         else:
-            unit, factor, u_raw = None, Decimal(1), None
-        stripped = num.replace(" ", "").replace("\u00a0", "")
+            unit, factor, u_raw = None, _ONE, None
+        stripped = num.replace(" ", "").replace("\u00a0", "") if not chinese else num
         plain_year = (not chinese and not pct and not sign and not mult_raw and unit_raw is None
-                      and len(stripped) == 4 and all(not ch in self.points for ch in stripped)
-                      and 1900 <= int(value) <= 2100)
-        start = min(m.start(g) for g in (p + "pct", p + "sign", p + "num") if m.start(g) >= 0)
-        ends = [m.end(g) for g in (p + "num", p + "inf1", p + "mult", p + "inf2", p + "unit") if m.end(g) >= 0]
+                      and len(stripped) == 4 and 1900 <= value <= 2100 and value == int(value)
+                      and not any(ch in self.points for ch in stripped))
+        start = min(x for x in (ps, ss, ns) if x >= 0)
+        end = max(regs[i][1] for i in (i_num, i_inf1, i_mult, i_inf2, i_unit))
+        i1s, i1e = regs[i_inf1]
+        i2s, i2e = regs[i_inf2]
+        infix = text[i1s:i1e] if i1s >= 0 else (text[i2s:i2e] if i2s >= 0 else None)
         return _Member(
             value=value, signed=bool(sign), chinese=chinese, single_char=chinese and len(num) == 1,
-            has_mult=bool(mult_raw) or any(c in self.cn_big for c in num) if chinese else bool(mult_raw),
+            has_mult=bool(mult_raw) or (chinese and any(c in self.cn_big for c in num)),
             unit=unit, factor=factor, unit_raw=u_raw, mult_raw=mult_raw,
-            infix=m.group(p + "inf1") or m.group(p + "inf2"), start=start, end=max(ends),
-            plain_year=plain_year,
+            infix=infix, start=start, end=end, plain_year=plain_year,
             positional=chinese and len(num) > 1 and all(c in self.cn_digit for c in num),
             leading_zero=(not chinese and len(stripped) > 1 and stripped[0] in "0０"
                           and stripped[1] not in self.points),
         )
+
+    @functools.cache
+    def _index(self, pattern: regex.Pattern[str], p: str) -> tuple[int, ...]:
+        gi = pattern.groupindex
+        return tuple(gi[p + n] for n in ("pct", "num", "sign", "inf1", "unit", "mult", "inf2"))
 
     def acceptable(self, a: _Member, text: str, end: int, first: bool = True) -> bool:
         """Chinese-numeral words, codes and overlong numbers are not quantities.
@@ -485,35 +503,41 @@ class _Grammar:
 
     def quantity(self, text: str, m: regex.Match[str], floor: int) -> tuple[Quantity | None, int]:
         """Interpret one match; returns the quantity (or None) and where scanning resumes."""
+        regs = m.regs
         a = self.member(m, "a_", text)
-        b = self.member(m, "b_", text) if m.group("sep") else None
-        if m.group("sep") and (a is None or b is None or not self._join(a, b)):
-            sm = self.single.match(text, m.start("q"))
-            if sm is None:                                  # pragma: no cover - the same member grammar
-                return None, m.end()
-            m, b = sm, None
-            a = self.member(m, "a_", text)
         if a is None:
             return None, m.end()
-        if b is not None:
-            a, b = self._join(a, b)  # type: ignore[misc]
+        end = regs[self.i_q][1]
+        sq_s, sq_e = regs[self.i_sq]
+        sq = text[sq_s:sq_e] if sq_s >= 0 else None
+        b = None
+        if regs[self.i_sep][0] >= 0:
+            b = self.member(m, "b_", text)
+            joined = self._join(a, b) if b is not None else None
+            if joined is None:                              # not a range: keep the first end alone
+                b = None
+                sm = self.suffix.match(text, a.end)
+                sq = sm.group("sq") if sm else None
+                end = sm.end() if sm else a.end
+            else:
+                a, b = joined
         last = b or a
         core_end = last.end
         if not self.acceptable(a, text, core_end if b is None else a.end) or (
                 b is not None and not self.acceptable(b, text, core_end, first=False)):
-            return None, m.end()
+            return None, end
         if b is None and a.plain_year:
-            return None, m.end()
-        if (b is None and a.unit is None and not a.has_mult and not m.group("sq") and not a.infix
-                and a.start > 0 and text[a.start - 1] in _OPEN_QUOTES and text[m.end():m.end() + 1] in _CLOSE_QUOTES
-                and m.end() < len(text)):
-            return None, m.end()                            # “33618”: a name, not a quantity
+            return None, end
+        if (b is None and a.unit is None and not a.has_mult and not sq and not a.infix
+                and a.start > 0 and text[a.start - 1] in _OPEN_QUOTES and end < len(text)
+                and text[end] in _CLOSE_QUOTES):
+            return None, end                                # “33618”: a name, not a quantity
         if b is not None and a.plain_year and b.plain_year:
-            return None, m.end()
+            return None, end
         if a.chinese and b is not None and a.unit is None and not a.has_mult:
-            return None, m.end()
+            return None, end
 
-        start, end = a.start, m.end("q")
+        start = a.start
         # prefix qualifier, then direction, looking back from the number (one space may stand between)
         look = start - 1 if start > floor and text[start - 1] == " " else start
         pre = _longest_suffix(text, look, self.prefix_q, self.q_maxlen, self.q_blockers)
@@ -523,7 +547,6 @@ class _Grammar:
         direction, direction_raw = self._direction(text, qstart)
 
         # qualifier
-        sq = m.group("sq")
         suf = (sq, self.suffix_q[sq]) if sq else None
         inf = a.infix if b is None else None
         parts = [w for w in (pre[0] if pre else None, inf, sq) if w]
@@ -571,11 +594,10 @@ class _Grammar:
             mult = b.mult_raw if not a.has_mult else ""
             with localcontext(_CTX):
                 value = a.value * self.mults[mult] if mult else a.value
-            a = _Member(value, a.signed, a.chinese, a.single_char, a.has_mult or bool(mult), b.unit, b.factor,
-                        b.unit_raw, a.mult_raw or mult, a.infix, a.start, a.end, False)
+            a = replace(a, value=value, has_mult=a.has_mult or bool(mult), unit=b.unit, factor=b.factor,
+                        unit_raw=b.unit_raw, mult_raw=a.mult_raw or mult, plain_year=False)
         elif b.unit is None and a.unit is not None:
-            b = _Member(b.value, b.signed, b.chinese, b.single_char, b.has_mult, a.unit, a.factor,
-                        a.unit_raw, b.mult_raw, b.infix, b.start, b.end, False)
+            b = replace(b, unit=a.unit, factor=a.factor, unit_raw=a.unit_raw, plain_year=False)
         if a.unit != b.unit:
             return None
         if a.unit is None and a.value >= b.value:
@@ -638,7 +660,7 @@ def _iter_quantities(text: str) -> Iterator[Quantity]:
         m = search(text, pos)
         if m is None:
             return
-        if m.group("junk") is not None:
+        if m.regs[g.i_junk][0] >= 0:
             pos = floor = max(m.end(), m.start() + 1)
             continue
         q, end = g.quantity(text, m, floor)

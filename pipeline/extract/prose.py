@@ -244,7 +244,8 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
     """
     out: dict[tuple[int, int], str] = {}
     for m in _RESPECTIVELY.finditer(sentence):
-        head = regex.split(r"[，,；;：:]", m.group("names"))[-1]
+        head = regex.sub(r"^(其中|全年|今年)", "", regex.split(r"[，,；;：:]", m.group("names"))[-1])
+        head = regex.sub(r"^城乡(居民|常住居民)", r"城镇\1和农村\1", head)  # 城乡居民… = 城镇居民… and 农村居民…
         parts = [p for p in regex.split(r"[、和及与]", head) if p]
         after = [q for q in quantities if q.span[0] >= m.end() and q.unit is not None]
         after = after[: len(parts)]
@@ -270,11 +271,11 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
 def _qualitative_records(sentence: str, start: int, year: int | None, **src: object) -> list[IndicatorRecord]:
     out: list[IndicatorRecord] = []
     for m in alias_pattern().finditer(sentence):
-        if sentence[max(0, m.start() - 1):m.start()] in ("与", "和", "同"):
+        if sentence[max(0, m.start() - 1):m.start()] in ("与", "和", "同", "于"):
             continue
         end = _CLAUSE.search(sentence, m.end())
         clause = sentence[m.end(): end.start() if end else len(sentence)]
-        if len(clause) > 20 or find_quantities(clause):
+        if len(clause) > 60 or find_quantities(clause):
             continue
         if _multi_year_before(sentence, m.start()):
             continue
