@@ -321,7 +321,9 @@ class _Grammar:
             return None
 
     def cn_value(self, s: str) -> Decimal | None:
-        """Value of a Chinese numeral, None when malformed (十四五, 万一)."""
+        """Value of a Chinese numeral, None when malformed (十四五, 万一) or absurdly long."""
+        if len(s) > 2 * MAX_DIGITS:
+            return None
         if self.cn_point in s:
             head, _, tail = s.partition(self.cn_point)
             frac = "".join(str(self.cn_digit[c]) for c in tail if c in self.cn_digit)
