@@ -26,6 +26,8 @@ from typing import Literal
 
 import regex
 
+from pipeline.rx import rx
+
 from pipeline.model import Block, Document
 
 Part = Literal["review", "plan", "other"]
@@ -60,13 +62,13 @@ def to_ascii_digits(text: str) -> str:
 def heading_level(text: str, style: str | None = None) -> int | None:
     """Level of a heading line (1 = 一、, 2 = （一）, 3 = 1., 4 = —— item), or None."""
     if style:
-        m = regex.match(r"(?:Heading|标题)\s*(\d)", style)
+        m = rx(r"(?:Heading|标题)\s*(\d)").match(style)
         if m:
             return int(m.group(1))
     head = text.split("。", 1)[0]
     if _DASH.match(text):
         return 4
-    if len(text) <= 24 and not regex.search(r"[。，；：,;:]", text) and _BARE_HEADING.search(text):
+    if len(text) <= 24 and not rx(r"[。，；：,;:]").search(text) and _BARE_HEADING.search(text):
         return 1
     if _BOX.match(text) and len(text) <= 60:
         return 3
@@ -83,7 +85,7 @@ def heading_level(text: str, style: str | None = None) -> int | None:
 
 def classify_part(title: str, review_year: int | None = None, plan_year: int | None = None) -> Part:
     """Part of a heading from the years it names, then its wording."""
-    years = [int(y) for y in regex.findall(r"(?<!\d)(19\d\d|20\d\d)(?=\s*年)", title)]
+    years = [int(y) for y in rx(r"(?<!\d)(19\d\d|20\d\d)(?=\s*年)").findall(title)]
     if plan_year and plan_year in years and review_year not in years:
         return "plan"
     if _REVIEW.search(title):

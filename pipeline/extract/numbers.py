@@ -25,7 +25,12 @@ Design decisions the extractors rely on:
 * ``提高到`` / ``降至`` / ``下降为`` + number is a level: direction 0, value unsigned, direction_raw
   ``提高到`` (the corpora write ``由31.4%下降为27.8%`` and ``减少为三百亿元`` for levels).
 * A range is qualifier ``range`` even with 左右/以上 after it (kept in qualifier_raw); an end without a
-  unit takes the other end's unit (``7—8%``, ``3000—5000万元``, ``百分之八至九``).
+  unit takes the other end's unit (``7—8%``, ``3000—5000万元``, ``百分之八至九``). Ends with different
+  base units are not a range (the first end is returned alone); unit-less ranges must ascend (``3-5年``
+  is 3..5 with unit None, ``0571-8888`` nothing).
+* A prefix and a suffix qualifier of different kinds: the prefix wins (``低于13%左右`` -> at_most), except
+  the weak ``控制在`` (``控制在3%左右`` -> about). 余/多 between number and unit give at_least.
+* Every direction word counts, including 新增 (+1): ``新增1.2万户`` -> +12000, direction 1.
 * Not quantities (nothing is returned for their span): years and dates (2025年, 2024—2027年, 3月5日),
   ordinals (第十八届, 表1：), list numbering at a line start (1. （一） 一是), plan names (十四五),
   codes (G353, PM2.5, 5G, 3+3+X), ratios (3.6 : 48 : 48.4 — every member is dropped), bare 4-digit

@@ -18,6 +18,8 @@ from functools import cache
 
 import regex
 
+from pipeline.rx import rx
+
 from pipeline.extract import Context, ProjectRecord, register
 from pipeline.extract.numbers import find_quantities
 from pipeline.lexicon import load_lexicon
@@ -45,16 +47,22 @@ def _prose_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     cues = "|".join(map(regex.escape, _lex()["investment_cues"]))
     invested = regex.compile(
         rf"(?P<inv>(?:{cues})[\d.]+\s*(?:万亿|亿|万)元?)的(?P<name>[\p{{Han}}A-Za-z0-9（）()“”]{{4,40}}(?:{suffixes}))(?P<ms>{verbs})?")
-    named = regex.compile(
-        rf"(?<=^|[，,。；;、：:]|(?<=[，,。；;、]\p{{Han}}{{0,2}}))(?P<name>[\p{{Han}}A-Za-z0-9]{{2,24}}(?:{suffixes})(?:[（(][\p{{Han}}]{{1,10}}[）)])?)(?P<ms>{verbs})")
+    # a milestone verb, then (searched backwards from it) a name that starts at a clause boundary
+    named = regex.compile(rf"(?P<ms>{verbs})")
     return invested, named
+
+
+@cache
+def _name_before() -> regex.Pattern[str]:
+    suffixes = "|".join(map(regex.escape, _lex()["name_suffixes"]))
+    return regex.compile(rf"(?:^|[，,。；;、：:])(?P<name>[\p{{Han}}A-Za-z0-9]{{2,24}}(?:{suffixes})(?:[（(][\p{{Han}}]{{1,10}}[）)])?)$")
 
 
 def parse_description(text: str) -> tuple[tuple[Decimal, str, str] | None, str | None, list[tuple[str, int | None]]]:
     """(investment, capacity, milestones) from a project description."""
     investment = None
     cues = "|".join(map(regex.escape, _lex()["investment_cues"]))
-    m = regex.search(rf"(?:{cues})\s*(?:约|近|超)?\s*[\d.]+\s*(?:万亿|亿|万)?\s*元?", text)
+    m = rx(rf"(?:{cues})\s*(?:约|近|超)?\s*[\d.]+\s*(?:万亿|亿|万)?\s*元?").search(text)
     if m:
         qs = find_quantities(m.group(0))
         if qs and qs[0].low is not None:
@@ -70,7 +78,7 @@ def parse_description(text: str) -> tuple[tuple[Decimal, str, str] | None, str |
 
 
 def _scale_money(text: str) -> Decimal | None:
-    m = regex.search(r"([\d.]+)\s*(万亿|亿|万)?", text)
+    m = rx(r"([\d.]+)\s*(万亿|亿|万)?").search(text)
     if not m:
         return None
     factor = {"万亿": Decimal("1e12"), "亿": Decimal("1e8"), "万": Decimal("1e4"), None: Decimal(1)}[m.group(2)]
@@ -120,14 +128,19 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
                 rec.milestones.append((m.group("ms"), None))
             out.append(rec)
         taken = [(m.start(), m.end()) for m in invested.finditer(b.text)]
-        for m in named.finditer(b.text):
-            name = m.group("name")
-            if name in seen or len(name) < 4 or "等" in name or regex.search(r"\d+个", name):
+        for mv in named.finditer(b.text):
+            window_start = max(0, mv.start() - 40)
+            m = _name_before().search(b.text, window_start, mv.start())
+            if m is None:
                 continue
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            name = m.group("name")
+            if name in seen or len(name) < 4 or "等" in name or rx(r"\d+个").search(name):
+                continue
+            if any(s < mv.end() and m.start() < e for s, e in taken):
                 continue
             seen.add(name)
-            out.append(ProjectRecord(name=name, investment=None, capacity=None, milestones=[(m.group("ms"), None)],
-                                     text=m.group(0), section=path, table=None, char_start=b.char_start + m.start(),
-                                     char_end=b.char_start + m.end(), page=b.page, extractor="projects.v1"))
+            out.append(ProjectRecord(name=name, investment=None, capacity=None, milestones=[(mv.group("ms"), None)],
+                                     text=b.text[m.start("name"):mv.end()], section=path, table=None,
+                                     char_start=b.char_start + m.start("name"), char_end=b.char_start + mv.end(),
+                                     page=b.page, extractor="projects.v1"))
     return out

@@ -14,6 +14,8 @@ from functools import cache
 
 import regex
 
+from pipeline.rx import rx
+
 from pipeline.extract import Context, IndicatorRecord, register
 from pipeline.extract.crosswalk import alias_pattern, alias_to_id, expected_unit, growth_of, match_indicator
 from dataclasses import replace
@@ -43,8 +45,19 @@ def _compiled(group: str) -> list[regex.Pattern[str]]:
     return [regex.compile(p) for p in _vocab()[group]]
 
 
+@cache
+def _union(group: str) -> regex.Pattern[str]:
+    """All patterns of a vocabulary group as one alternation."""
+    return regex.compile("|".join(f"(?:{p})" for p in _vocab()[group]))
+
+
+@cache
+def _union_absent() -> regex.Pattern[str]:
+    return regex.compile("|".join(f"(?:{p})" for _, p in _vocab()["absent"]))
+
+
 def _is_multi_year(text: str) -> bool:
-    return any(p.search(text) for p in _compiled("multi_year"))
+    return bool(_union("multi_year").search(text))
 
 
 def sentence_frame(text: str, part: str, review_year: int | None, plan_year: int | None) -> tuple[str, int | None] | None:
@@ -64,14 +77,14 @@ def sentence_frame(text: str, part: str, review_year: int | None, plan_year: int
             return "actual", review_year
         if year == plan_year:
             return "target", plan_year
-    has_cue = any(regex.search(p, text) for p in _vocab()["target_cue"])
-    if has_cue and (regex.search(r"今年|本年|明年", text) or (plan_year and regex.search(rf"{plan_year}\s*年", text))):
+    has_cue = bool(_union("target_cue").search(text))
+    if has_cue and (rx(r"今年|本年|明年").search(text) or (plan_year and rx(rf"{plan_year}\s*年").search(text))):
         return "target", plan_year
     if part == "review":
         return "actual", review_year
     if part == "plan":
         return "target", plan_year
-    if regex.search(r"比上年|比去年|去年|上年", text):
+    if rx(r"比上年|比去年|去年|上年").search(text):
         return "actual", review_year
     return None
 
@@ -86,7 +99,7 @@ def _clean_name(segment: str) -> str | None:
         return None
     name = _TRAIL_VERBS.sub("", _LEAD_VERBS.sub("", m.group(0)))
     name = name.strip("（）()“”").removesuffix("的")
-    if len(name) < 2 or regex.fullmatch(r"[\d\W]+", name):
+    if len(name) < 2 or rx(r"[\d\W]+").fullmatch(name):
         return None
     return name[-24:]
 
@@ -108,11 +121,11 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
     carry: tuple[str, int | None] | None = None  # "过去一年，…。国内生产总值增长10.3%" keeps last year
     for sent in split_sentences(text, offset):
         frame = sentence_frame(sent.text, part, ctx.review_year, ctx.plan_year)
-        if regex.match(r"^\s*(过去一年|去年|上年)", sent.text):
+        if rx(r"^\s*(过去一年|去年|上年)").match(sent.text):
             carry = ("actual", ctx.review_year)
-        elif frame and frame[0] == "target" and (regex.search(r"今年|本年", sent.text) or part != "plan"):
+        elif frame and frame[0] == "target" and (rx(r"今年|本年").search(sent.text) or part != "plan"):
             carry = None
-        if carry and frame and frame[0] == "target" and not regex.search(r"今年|本年|明年|目标|预期|把|要|力争|确保", sent.text):
+        if carry and frame and frame[0] == "target" and not rx(r"今年|本年|明年|目标|预期|把|要|力争|确保").search(sent.text):
             frame = carry
         if frame is None:
             continue
@@ -161,7 +174,7 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, **
             ind_id, name = alias_to_id()[alias], alias
         elif aliases:
             name, ind_id = _clean_name(segment), None
-        elif prev is not None and (_INHERIT_GAP.match(segment) or not _FILLERS.sub("", regex.sub(r"增长|提高|下降|降低|上升|减少|增|降|达到|为|了", "", segment))):
+        elif prev is not None and (_INHERIT_GAP.match(segment) or not _FILLERS.sub("", rx(r"增长|提高|下降|降低|上升|减少|增|降|达到|为|了").sub("", segment))):
             ind_id, name = prev
         else:
             name = _clean_name(segment) or (str(fallback) if fallback else None)
@@ -202,7 +215,7 @@ def _with_money_units(sentence: str, quantities: list[Quantity]) -> list[Quantit
     """投资9130万 / 总投资300亿: an amount with 万/亿 and no unit after a money word is CNY."""
     out = []
     for q in quantities:
-        if q.unit is None and q.low is not None and regex.search(r"[万亿]$", q.raw) and _MONEY_CUE.search(sentence[: q.span[0]]):
+        if q.unit is None and q.low is not None and rx(r"[万亿]$").search(q.raw) and _MONEY_CUE.search(sentence[: q.span[0]]):
             q = replace(q, unit="CNY", unit_raw="(元)")
         out.append(q)
     return out
@@ -216,7 +229,7 @@ def _distribute_respectively(sentence: str, quantities: list[Quantity]) -> list[
     i = len(out) - 1
     while i > 0:
         run = [i]
-        while run[0] > 0 and regex.fullmatch(r"\s*[、和及与]\s*", sentence[out[run[0] - 1].span[1]:out[run[0]].span[0]]):
+        while run[0] > 0 and rx(r"\s*[、和及与]\s*").fullmatch(sentence[out[run[0] - 1].span[1]:out[run[0]].span[0]]):
             run.insert(0, run[0] - 1)
         last = out[run[-1]]
         if len(run) > 1 and last.qualifier in ("about", "at_least", "at_most") and "分别" in sentence[: out[run[0]].span[0]]:
@@ -244,9 +257,9 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
     """
     out: dict[tuple[int, int], str] = {}
     for m in _RESPECTIVELY.finditer(sentence):
-        head = regex.sub(r"^(其中|全年|今年)", "", regex.split(r"[，,；;：:]", m.group("names"))[-1])
-        head = regex.sub(r"^城乡(居民|常住居民)", r"城镇\1和农村\1", head)  # 城乡居民… = 城镇居民… and 农村居民…
-        parts = [p for p in regex.split(r"[、和及与]", head) if p]
+        head = rx(r"^(其中|全年|今年)").sub("", rx(r"[，,；;：:]").split(m.group("names"))[-1])
+        head = rx(r"^城乡(居民|常住居民)").sub(r"城镇\1和农村\1", head)  # 城乡居民… = 城镇居民… and 农村居民…
+        parts = [p for p in rx(r"[、和及与]").split(head) if p]
         after = [q for q in quantities if q.span[0] >= m.end() and q.unit is not None]
         after = after[: len(parts)]
         if len(parts) < 2 or len(after) != len(parts):
@@ -270,23 +283,27 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
 
 def _qualitative_records(sentence: str, start: int, year: int | None, **src: object) -> list[IndicatorRecord]:
     out: list[IndicatorRecord] = []
+    if not _union("qualitative").search(sentence) and not _union_absent().search(sentence):
+        return out
+    quantities = find_quantities(sentence)
     for m in alias_pattern().finditer(sentence):
         if sentence[max(0, m.start() - 1):m.start()] in ("与", "和", "同", "于"):
             continue
         end = _CLAUSE.search(sentence, m.end())
         clause = sentence[m.end(): end.start() if end else len(sentence)]
-        if len(clause) > 60 or find_quantities(clause):
+        clause_end = m.end() + len(clause)
+        if len(clause) > 60 or any(q.span[0] < clause_end and q.span[1] > m.end() for q in quantities):
             continue
         if _multi_year_before(sentence, m.start()):
             continue
-        if any(p.search(clause) for p in _compiled("qualitative")):
+        if _union("qualitative").search(clause):
             out.append(IndicatorRecord(
                 name=m.group(0), indicator_id=alias_to_id()[m.group(0)], parent=None, year=year, kind="target",
                 status="qualitative", low=None, high=None, unit=None, qualifier=None, raw=clause,
                 text=sentence, char_start=start + m.start(), char_end=start + m.end() + len(clause),
                 extractor="prose.v1", **src))  # type: ignore[arg-type]
     for ind_id, pattern in _vocab()["absent"]:
-        am = regex.search(pattern, sentence)
+        am = rx(pattern).search(sentence)
         if am:
             out.append(IndicatorRecord(
                 name=am.group(0), indicator_id=ind_id, parent=None, year=year, kind="target", status="absent",

@@ -12,6 +12,8 @@ from functools import cache
 
 import regex
 
+from pipeline.rx import rx
+
 from pipeline.extract import Context, IndicatorRecord, register
 from pipeline.extract.crosswalk import match_indicator, strip_numbering
 from pipeline.extract.numbers import find_quantities
@@ -39,9 +41,9 @@ def column_kinds(header: list[str], default_year: int | None) -> dict[int, tuple
             continue
         years = _YEAR.search(text)
         year = int(years.group(0)) if years else default_year
-        if any(regex.search(p, text) for p in _vocab()["actual_header"]):
+        if any(rx(p).search(text) for p in _vocab()["actual_header"]):
             out[i] = ("actual", year)
-        elif any(regex.search(p, text) for p in _vocab()["target_header"]):
+        elif any(rx(p).search(text) for p in _vocab()["target_header"]):
             out[i] = ("target", year)
     return out
 

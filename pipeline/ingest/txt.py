@@ -85,9 +85,12 @@ def _mostly_text(text: str) -> bool:
     return good >= 0.95 * len(sample)
 
 
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\r\n\t\f\v") or ch == "\ufffd")
+    bad = len(_CONTROL.findall(sample))
     return bad > max(5, len(sample) // 100)
 
 

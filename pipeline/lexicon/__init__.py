@@ -64,11 +64,9 @@ def _validate(data: Any, name: str, shown: str) -> None:
         raise LexiconError(f"{shown}: no schema for lexicon {name!r} in {_display(SCHEMA_PATH)}")
     schema = {"$schema": root["$schema"], "$defs": defs, "$ref": f"#/$defs/{key}"}
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    errors = list(validator.iter_errors(data))
     if errors:
-        # the deepest error of the first place is the most precise one
-        first = max(errors[:1] + [e for e in errors if list(e.absolute_path) == list(errors[0].absolute_path)],
-                    key=lambda e: len(e.absolute_schema_path))
+        first = jsonschema.exceptions.best_match(errors)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise LexiconError(f"{shown}: at {_where(first.absolute_path)}: {first.message}{more}")
 
