@@ -87,6 +87,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """``govreport run``: a thin wrapper around :func:`pipeline.batch.run_batch`."""
+    from pipeline.batch import run_batch
+    from pipeline.progress import make_reporter
+
+    if args.scheduler and args.executor != "dask":
+        args.executor = "dask"
+    summary = run_batch(args.input_dir, args.out, workers=args.workers, executor=args.executor,
+                        timeout=args.timeout, scheduler=args.scheduler, force=args.force,
+                        reporter=make_reporter(quiet=args.quiet), build=not args.no_build)
+    return 1 if summary.failed else 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from pipeline.evaluate import run_eval
 
@@ -118,12 +131,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("run", help="the main job: extract every report below a folder", formatter_class=_Formatter,
-                       description="Extract every supported file below INPUT_DIR into OUTPUT_DIR.",
-                       epilog="Example:\n  govreport run corpora --out outputs")
-    p.add_argument("paths", nargs="+", metavar="INPUT_DIR")
+                       description="Extract every supported file below INPUT_DIR into OUTPUT_DIR in parallel. "
+                                   "Files whose sha256 and pipeline version are unchanged since the last run are "
+                                   "skipped (OUTPUT_DIR/_manifest.jsonl); failures go to OUTPUT_DIR/errors.jsonl; "
+                                   "sub/x.pdf is written to OUTPUT_DIR/sub/x.pdf.json. Exit 1 if any file failed.",
+                       epilog="Examples:\n  govreport run corpora --out outputs --workers 4 --timeout 60\n"
+                              "  govreport run corpora --out outputs --executor dask --scheduler tcp://10.0.0.5:8786")
+    p.add_argument("input_dir", metavar="INPUT_DIR", help="folder to process (recursively), or one file")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel worker processes (default: %(default)s, the number of cores)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="per-file time limit; the worker is killed and the file recorded as failed (default: 120)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local processes (default) or a Dask cluster")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler address (default with --executor dask: start a LocalCluster of N workers)")
+    p.add_argument("--force", action="store_true", help="re-extract every file, even unchanged ones")
+    p.add_argument("--no-build", action="store_true", help="do not build the dataset after the batch")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
-    p.set_defaults(func=cmd_extract)
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("eval", help="accuracy against the gold annotations", formatter_class=_Formatter,
                        description="Extract the gold documents (or read --pred DIR) and report precision, recall and F1; "

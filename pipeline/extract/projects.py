@@ -58,6 +58,18 @@ def _name_before() -> regex.Pattern[str]:
     return regex.compile(rf"(?:^|[，,。；;、：:])(?P<name>[\p{{Han}}A-Za-z0-9]{{2,24}}(?:{suffixes})(?:[（(][\p{{Han}}]{{1,10}}[）)])?)$")
 
 
+def clean_name(name: str) -> str | None:
+    """Drop leading verbs and years; None for generic group names.
+
+    >>> clean_name("推进永津高速公路"), clean_name("全区招商项目")
+    ('永津高速公路', None)
+    """
+    name = rx(_lex()["lead_words"]).sub("", name)  # type: ignore[arg-type]
+    if len(name) < 4 or rx(_lex()["generic_names"]).match(name):  # type: ignore[arg-type]
+        return None
+    return name
+
+
 def parse_description(text: str) -> tuple[tuple[Decimal, str, str] | None, str | None, list[tuple[str, int | None]]]:
     """(investment, capacity, milestones) from a project description."""
     investment = None
@@ -110,17 +122,17 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
             for row in b.table.rows:
                 if len(row) >= 2 and _name_line().match(row[0].text) and row[1].text.startswith(tuple(_lex()["investment_cues"])):
                     seen.add(row[0].text)
-                    out.append(_record(row[0].text, row[1].text, b, path, row[0].char_start, row[1].char_end, table_of[b.index]))
+                    out.append(_record(clean_name(row[0].text) or row[0].text, row[1].text, b, path, row[0].char_start, row[1].char_end, table_of[b.index]))
             continue
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if _name_line().match(b.text) and nxt is not None and nxt.table is None and nxt.text.startswith(tuple(_lex()["investment_cues"])):
             seen.add(b.text)
-            out.append(_record(b.text, nxt.text, b, path, b.char_start, nxt.char_end, None))
+            out.append(_record(clean_name(b.text) or b.text, nxt.text, b, path, b.char_start, nxt.char_end, None))
             continue
         invested, named = _prose_patterns()
         for m in invested.finditer(b.text):
-            name = m.group("name")
-            if name in seen:
+            name = clean_name(m.group("name"))
+            if name is None or name in seen:
                 continue
             seen.add(name)
             rec = _record(name, m.group("inv"), b, path, b.char_start + m.start(), b.char_start + m.end(), None)
@@ -133,8 +145,8 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
             m = _name_before().search(b.text, window_start, mv.start())
             if m is None:
                 continue
-            name = m.group("name")
-            if name in seen or len(name) < 4 or "等" in name or rx(r"\d+个").search(name):
+            name = clean_name(m.group("name"))
+            if name is None or name in seen or "等" in name or rx(r"\d+个").search(name):
                 continue
             if any(s < mv.end() and m.start() < e for s, e in taken):
                 continue

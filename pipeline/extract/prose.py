@@ -130,18 +130,45 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
         if frame is None:
             continue
         kind, year = frame
-        out += _sentence_records(sent.text, sent.start, kind, year, section=section, page=page, table=table,
+        out += _sentence_records(sent.text, sent.start, kind, year, ctx.plan_year, section=section, page=page, table=table,
                                  row=row, column=column, fallback_name=fallback_name)
         if kind == "target":
             out += _qualitative_records(sent.text, sent.start, year, section=section, page=page, table=table, row=row, column=column)
     return out
 
 
-def _multi_year_before(sentence: str, pos: int) -> bool:
-    """A multi-year cue in the clause holding ``pos``, or in a short leading clause (到2027年，…)."""
+def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
     starts = [0] + [m.end() for m in _CLAUSE.finditer(sentence, 0, pos)]
-    clause = sentence[starts[-1]:pos]
-    if _is_multi_year(clause):
+    end = _CLAUSE.search(sentence, pos)
+    return starts[-1], end.start() if end else len(sentence)
+
+
+_FW = str.maketrans("０１２３４５６７８９", "0123456789")
+_YEAR_IN_CLAUSE = regex.compile(r"(?<!\d)(19\d\d|20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
+
+
+def future_year(sentence: str, pos: int, plan_year: int | None) -> int | None:
+    """A year after the plan year named before ``pos`` in its clause or in a short leading clause
+    (到2027年，地区生产总值…; 争取1997年粮食产量达到…): the value is that year's goal."""
+    if plan_year is None:
+        return None
+    lo, _ = _clause_bounds(sentence, pos)
+    first = _CLAUSE.search(sentence)
+    windows = [sentence[lo:pos]]
+    if first and first.start() <= 14 and first.end() <= pos:
+        windows.append(sentence[: first.end()])
+    for w in windows:
+        years = [int(y) for y in _YEAR_IN_CLAUSE.findall(w.translate(_FW))]
+        later = [y for y in years if y > plan_year]
+        if later and not regex.search(r"[—–\-－~至到]\s*$", w.translate(_FW)[: w.translate(_FW).rfind(str(later[-1]))]):
+            return later[-1]
+    return None
+
+
+def _multi_year_before(sentence: str, pos: int) -> bool:
+    """A multi-year cue in the clause holding ``pos``, or in a short leading clause (“十四五”期间，…)."""
+    lo, hi = _clause_bounds(sentence, pos)
+    if _is_multi_year(sentence[lo:hi]):
         return True
     first_end = _CLAUSE.search(sentence)
     if first_end and first_end.start() <= 14 and first_end.end() <= pos and _is_multi_year(sentence[: first_end.end()]):
@@ -149,7 +176,8 @@ def _multi_year_before(sentence: str, pos: int) -> bool:
     return False
 
 
-def _sentence_records(sentence: str, start: int, kind: str, year: int | None, **src: object) -> list[IndicatorRecord]:
+def _sentence_records(sentence: str, start: int, kind: str, year: int | None, plan_year: int | None = None,
+                      **src: object) -> list[IndicatorRecord]:
     out: list[IndicatorRecord] = []
     prev_end = 0
     prev: tuple[str | None, str] | None = None  # (indicator_id, name)
@@ -188,17 +216,33 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, **
         if ind_id and not _fits(ind_id, q.unit):
             ind_id = None
         prev = (ind_id, name)
-        if _multi_year_before(sentence, q.span[0]):
+        if _multi_year_before(sentence, q.span[0]) or _is_attribute(sentence, q, name):
             continue
+        rec_year = year
+        if kind == "target":
+            rec_year = future_year(sentence, q.span[0], plan_year) or year
         low, high, unit, qualifier = q.low, q.high, q.unit, q.qualifier
         if kind == "actual" and qualifier == "at_most" and (q.qualifier_raw or "").strip() in ("控制在", "控制"):
             low, qualifier = high, "exact"  # a result "控制在3.3%" reports 3.3%
         out.append(IndicatorRecord(
-            name=name, indicator_id=ind_id, parent=None, year=year, kind=kind, status="numeric",
+            name=name, indicator_id=ind_id, parent=None, year=rec_year, kind=kind, status="numeric",
             low=low, high=high, unit=unit, qualifier=qualifier, raw=q.raw,
             text=sentence, char_start=start + q.span[0], char_end=start + q.span[1],
             extractor="prose.v1", **src))  # type: ignore[arg-type]
     return out
+
+
+def _is_attribute(sentence: str, q: Quantity, name: str | None) -> bool:
+    """Capacities (年产3GW), sizes of facilities (10万吨食用油储备库), counts of indicators
+    (导向性指标共16项) and increments in money (比上年减少300亿元) are not indicator values."""
+    before, after = sentence[: q.span[0]], sentence[q.span[1]:]
+    if rx(_vocab()["attribute_before"]).search(before) or rx(_vocab()["attribute_after"]).search(after):
+        return True
+    if name and rx(_vocab()["meta_names"]).search(name):
+        return True
+    if q.direction and q.unit not in _RATE_UNITS and rx(r"(比上年|比去年|同比)[^，。；,;]{0,6}(增加|减少|增长|下降)$").search(before):
+        return True
+    return False
 
 
 def _alias_governs(segment: str, m: regex.Match[str]) -> bool:

@@ -11,8 +11,10 @@ disagrees with the content is noted in ``Document.warnings``.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from pipeline.errors import IngestError
@@ -45,11 +47,19 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     """Read one report; raise :class:`IngestError` with a one-line reason when it cannot be read."""
     p = str(path)
     try:
-        size = os.path.getsize(p)
-        if size > MAX_FILE_BYTES:
-            raise IngestError(p, f"file too large ({size // 2**20} MB; limit {MAX_FILE_BYTES // 2**20} MB)")
-        with open(p, "rb") as fh:
-            data = fh.read()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; anything but a regular file is refused
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise IngestError(p, "is a directory")
+            if not stat.S_ISREG(st.st_mode):
+                raise IngestError(p, f"not a regular file ({_file_kind(st.st_mode)})")
+            if st.st_size > MAX_FILE_BYTES:
+                raise IngestError(p, f"file too large ({st.st_size // 2**20} MB; limit {MAX_FILE_BYTES // 2**20} MB)")
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:  # grew while we read it
+            raise IngestError(p, f"file too large (over {MAX_FILE_BYTES // 2**20} MB)")
     except IngestError:
         raise
     except IsADirectoryError:
@@ -57,10 +67,22 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     except PermissionError:
         raise IngestError(p, "permission denied") from None
     except FileNotFoundError:
+        if os.path.islink(p):
+            raise IngestError(p, f"broken symbolic link (to {os.readlink(p)})") from None
         raise IngestError(p, "no such file") from None
     except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise IngestError(p, "symbolic link loop") from None
         raise IngestError(p, f"cannot read: {e.strerror or e}") from None
     return read_bytes(data, p)
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def read_bytes(data: bytes, path: str) -> Document:
@@ -86,7 +108,15 @@ def read_bytes(data: bytes, path: str) -> Document:
     else:
         from pipeline.ingest.txt import read_txt
 
-        blocks, _encoding = read_txt(data, path)
+        try:
+            blocks, _encoding = read_txt(data, path)
+        except IngestError:
+            # not text either: say what the suffix promised and why it is not that
+            if suffix == ".docx":
+                raise IngestError(path, "not a Word document: not a zip archive") from None
+            if suffix == ".pdf":
+                raise IngestError(path, "not a PDF or corrupt PDF: no %PDF header") from None
+            raise
     if not any(b.content and (b.text or b.table) for b in blocks):
         raise IngestError(path, "no text found")
     text = assemble(blocks)

@@ -53,7 +53,12 @@ def read_docx(data: bytes, path: str) -> list[Block]:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises assorted errors on corrupt parts
-        raise IngestError(path, f"corrupt Word document: {type(e).__name__}: {str(e)[:80]}") from None
+        msg = str(e)
+        if "Excessive depth" in msg:  # libxml2 refuses elements nested deeper than 256 levels
+            raise IngestError(path, "refused: XML nested too deeply (over 256 levels, e.g. tables inside tables)") from None
+        if "amplification" in msg:  # libxml2's guard against entity expansion ("billion laughs")
+            raise IngestError(path, "refused: XML entity expansion (billion laughs)") from None
+        raise IngestError(path, f"corrupt Word document: {type(e).__name__}: {msg.splitlines()[0][:80] if msg else ''}") from None
     blocks: list[Block] = []
     for el in document.element.body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
@@ -82,12 +87,17 @@ def _paragraph_text(p) -> str:  # type: ignore[no-untyped-def]
     parts: list[str] = []
     for node in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
         if node.tag == f"{_W}t":
-            parts.append(node.text or "")
+            parts.append(_t_text(node))
         elif node.tag == f"{_W}tab":
             parts.append("\t")
         else:
             parts.append("\n")
     return "".join(parts)
+
+
+def _t_text(t) -> str:  # type: ignore[no-untyped-def]
+    """The text of a ``w:t``; an unresolved entity reference inside it is dropped, the text after it kept."""
+    return (t.text or "") + "".join(child.tail or "" for child in t)
 
 
 def _style_name(p, document) -> str | None:  # type: ignore[no-untyped-def]
@@ -138,7 +148,7 @@ def _read_table(tbl) -> Table:  # type: ignore[no-untyped-def]
                 continue
             texts = []
             for p in tc.iter(f"{_W}p"):
-                t = normalize_line("".join(n.text or "" for n in p.iter(f"{_W}t")))
+                t = normalize_line("".join(_t_text(n) for n in p.iter(f"{_W}t")))
                 if t:
                     texts.append(t)
             cell = Cell(" ".join(texts) if _ascii_join(texts) else "".join(texts), r, col, colspan=span)
