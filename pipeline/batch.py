@@ -33,6 +33,7 @@ import os
 import queue
 import resource
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -530,10 +531,13 @@ def _run_dask(tasks: list[Task], workers: int, timeout: float, emit: Emit, sched
 
 def after_batch(output_dir: Path) -> None:
     """Build the dataset from the outputs when ``pipeline.dataset`` exists (the ``govreport build`` issue)."""
-    import importlib.util
-
-    if importlib.util.find_spec("pipeline.dataset") is not None:
-        getattr(__import__("pipeline.dataset", fromlist=["build_dataset"]), "build_dataset")(output_dir)
+    try:
+        from pipeline.dataset import build_dataset  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError as e:
+        if e.name in ("pipeline.dataset", "pipeline"):
+            return
+        raise
+    build_dataset(output_dir)
 
 
 def plan(input_dir: Path, output_dir: Path, force: bool = False) -> tuple[list[Task], list[FileResult]]:
@@ -553,10 +557,14 @@ def plan(input_dir: Path, output_dir: Path, force: bool = False) -> tuple[list[T
         rel = f.relative_to(base).as_posix()
         out_rel = output_relpath(rel)
         try:
-            sha, size = file_sha256(f), f.stat().st_size
-        except OSError as e:  # unreadable: let the sandbox report it the usual way
+            st = f.stat()
+            if not stat.S_ISREG(st.st_mode):
+                known.append(FileResult(path=str(f), status="failed", reason="not a regular file",
+                                        error_class="IngestError"))
+                continue
+            sha, size = file_sha256(f), st.st_size
+        except OSError:  # unreadable: the sandbox reports why, the usual way
             sha, size = None, 0
-            _ = e
         entry = manifest.get(out_rel)
         if (entry and sha and entry.get("sha256") == sha and entry.get("version") == version
                 and (out_abs / out_rel).is_file()):

@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "Files whose sha256 and pipeline version are unchanged since the last run are "
                                    "skipped (OUTPUT_DIR/_manifest.jsonl); failures go to OUTPUT_DIR/errors.jsonl; "
                                    "sub/x.pdf is written to OUTPUT_DIR/sub/x.pdf.json. Exit 1 if any file failed.",
-                       epilog="Examples:\n  govreport run corpora --out outputs --workers 4 --timeout 60\n"
+                       epilog="Example:\n  govreport run corpora --out outputs --workers 4 --timeout 60\n"
                               "  govreport run corpora --out outputs --executor dask --scheduler tcp://10.0.0.5:8786")
     p.add_argument("input_dir", metavar="INPUT_DIR", help="folder to process (recursively), or one file")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs)")

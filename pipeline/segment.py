@@ -30,7 +30,7 @@ from pipeline.rx import rx
 
 from pipeline.model import Block, Document
 
-Part = Literal["review", "plan", "other"]
+Part = Literal["review", "plan", "multi_year", "other"]
 
 _CN = "一二三四五六七八九十"
 _H1 = regex.compile(rf"^[{_CN}]{{1,3}}、")
@@ -40,6 +40,8 @@ _BOX = regex.compile(r"^(专栏|表)\s*\d+")
 _DASH = regex.compile(r"^(——|－－|--)")
 # an unnumbered heading line such as "2024年工作回顾" (short, no punctuation)
 _BARE_HEADING = regex.compile(r"(工作回顾|总体要求|目标任务|工作安排|工作安排建议|工作建议|重点工作|主要任务|主要目标|执行情况|计划草案|政府工作任务)$")
+# a section about a five-year period (二、“十三五”时期主要目标任务; 今后五年的主要任务)
+_MULTI_YEAR = regex.compile(r"[“\"]?十[一二三四五六]?五[”\"]?(时期|期间|规划)|今后五年|未来五年|[九十]五计划|远景目标")
 _SENT_END = regex.compile(r"(?<=[。！？；!?;])|\n")
 
 # part vocabulary (checked in order: a heading naming the review wins over "今年")
@@ -90,6 +92,8 @@ def classify_part(title: str, review_year: int | None = None, plan_year: int | N
         return "plan"
     if _REVIEW.search(title):
         return "review"
+    if _MULTI_YEAR.search(title) and not (set(years) & {review_year, plan_year}):
+        return "multi_year"
     if review_year and review_year in years and not _PLAN.search(title):
         return "review"
     if _PLAN.search(title):

@@ -65,6 +65,13 @@ def growth_of(indicator_id: str) -> str | None:
     return cand if cand in crosswalk() else None
 
 
+def level_of(indicator_id: str) -> str | None:
+    """The level id of a growth id (gdp_growth -> gdp), if the crosswalk has one."""
+    if indicator_id.endswith("_growth") and indicator_id[: -len("_growth")] in crosswalk():
+        return indicator_id[: -len("_growth")]
+    return None
+
+
 def expected_unit(indicator_id: str | None) -> str | None:
     if indicator_id is None:
         return None

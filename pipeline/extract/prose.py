@@ -17,7 +17,7 @@ import regex
 from pipeline.rx import rx
 
 from pipeline.extract import Context, IndicatorRecord, register
-from pipeline.extract.crosswalk import alias_pattern, alias_to_id, expected_unit, growth_of, match_indicator
+from pipeline.extract.crosswalk import alias_pattern, alias_to_id, expected_unit, growth_of, level_of, match_indicator
 from dataclasses import replace
 
 from pipeline.extract.numbers import Quantity, find_quantities
@@ -31,7 +31,7 @@ _LEAD_VERBS = regex.compile(r"^(全年|全区|全市|全省|全县|全国|今年
 _TRAIL_VERBS = regex.compile(r"(实现|完成|达到|达|为|增长|提高|下降|降低|减少|突破|超过|约|控制在|保持在|稳定在|分别|同比|比上年|比去年)+$")
 _RATE_UNITS = {"percent", "percentage_point", "permille"}
 _INHERIT_GAP = regex.compile(r"^[、，,和及与]?\s*(同比|比上年|比去年)?\s*(增长|提高|下降|降低|增|降|上升|减少|分别增长|分别为|，)?[了为]?\s*$")
-_FILLERS = regex.compile(r"按可比价格计算|按可比口径计算|扣除价格因素|以上|左右|初步核算|据初步核算|预计|同比|比上年|比去年|实际|名义|分别|均|[，,、\s]")
+_FILLERS = regex.compile(r"按可比价格计算|按可比口径计算|扣除价格因素|以上|左右|初步核算|据初步核算|预计|同比|比上年|比去年|实际|名义|分别|均|总量|总额|规模|突破|超过|[，,、\s]")
 _MONEY_CUE = regex.compile(r"(总投资|投资|资金|融资|收入|营收|销售额|成交额|金额|贷款|余额)[\p{Han}]{0,4}$")
 
 
@@ -47,8 +47,9 @@ def _compiled(group: str) -> list[regex.Pattern[str]]:
 
 @cache
 def _union(group: str) -> regex.Pattern[str]:
-    """All patterns of a vocabulary group as one alternation."""
-    return regex.compile("|".join(f"(?:{p})" for p in _vocab()[group]))
+    """All patterns of a vocabulary group (a list, or one pattern) as one alternation."""
+    pats = _vocab()[group]
+    return regex.compile(pats if isinstance(pats, str) else "|".join(f"(?:{p})" for p in pats))
 
 
 @cache
@@ -81,6 +82,8 @@ def sentence_frame(text: str, part: str, review_year: int | None, plan_year: int
     if has_cue and (rx(r"今年|本年|明年").search(text) or (plan_year and rx(rf"{plan_year}\s*年").search(text))):
         return "target", plan_year
     if part == "review":
+        if _union("quoted_target").search(text):
+            return "target", review_year  # last year's target quoted in the review
         return "actual", review_year
     if part == "plan":
         return "target", plan_year
@@ -213,6 +216,8 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, pl
             continue
         if ind_id and q.unit in _RATE_UNITS and q.direction and expected_unit(ind_id) not in _RATE_UNITS:
             ind_id = growth_of(ind_id) or ind_id
+        elif ind_id and q.unit not in _RATE_UNITS and expected_unit(ind_id) in _RATE_UNITS and level_of(ind_id):
+            ind_id = level_of(ind_id)  # 国内生产总值增长6.6%，总量突破90万亿元
         if ind_id and not _fits(ind_id, q.unit):
             ind_id = None
         prev = (ind_id, name)
@@ -239,6 +244,8 @@ def _is_attribute(sentence: str, q: Quantity, name: str | None) -> bool:
     if rx(_vocab()["attribute_before"]).search(before) or rx(_vocab()["attribute_after"]).search(after):
         return True
     if name and rx(_vocab()["meta_names"]).search(name):
+        return True
+    if rx(_vocab()["comparison_before"]).search(before):
         return True
     if q.direction and q.unit not in _RATE_UNITS and rx(r"(比上年|比去年|同比)[^，。；,;]{0,6}(增加|减少|增长|下降)$").search(before):
         return True
@@ -332,6 +339,11 @@ def _qualitative_records(sentence: str, start: int, year: int | None, **src: obj
     quantities = find_quantities(sentence)
     for m in alias_pattern().finditer(sentence):
         if sentence[max(0, m.start() - 1):m.start()] in ("与", "和", "同", "于"):
+            continue
+        clause_start, _ = _clause_bounds(sentence, m.start())
+        if not rx(_vocab()["qualitative_lead"]).match(sentence[clause_start:m.start()].strip()):
+            continue  # the alias is not the subject of its clause (拉动经济增长的主动力)
+        if sentence[m.end():m.end() + 1] == "的":
             continue
         end = _CLAUSE.search(sentence, m.end())
         clause = sentence[m.end(): end.start() if end else len(sentence)]
