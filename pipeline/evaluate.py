@@ -217,6 +217,8 @@ def score_source(gold: dict[str, Any], source: str, pred: dict[str, Any]) -> Sou
     pp = pred.get("projects", [])
     for g in gold.get("projects", []):
         res.projects.total += 1
+        if g.get("investment"):
+            res.groups["projects_with_investment"].total += 1
         gname = _norm_name(g["name"])
         for p in pp:
             pname = _norm_name(p["name"])
@@ -225,6 +227,8 @@ def score_source(gold: dict[str, Any], source: str, pred: dict[str, Any]) -> Sou
             gi, pi = g.get("investment"), p.get("investment")
             if (gi is None) == (pi is None) and (gi is None or _d(gi["value"]) == _d(pi["value"])):
                 res.projects.found += 1
+                if gi:
+                    res.groups["projects_with_investment"].found += 1
                 break
     if gold.get("projects"):
         names = [_norm_name(g["name"]) for g in gold["projects"]]

@@ -37,7 +37,7 @@ def _lex() -> dict[str, list[str]]:
 @cache
 def _name_line() -> regex.Pattern[str]:
     suffixes = "|".join(map(regex.escape, _lex()["name_suffixes"]))
-    return regex.compile(rf"^[\p{{Han}}A-Za-z0-9（）()“”+\-、·]{{4,50}}(?:{suffixes})(?:[（(][^）)]{{1,8}}[）)])?$")
+    return regex.compile(rf"^[\p{{Han}}A-Za-z0-9.．（）()“”+\-、·]{{4,50}}(?:{suffixes})(?:[（(][^）)]{{1,8}}[）)])?$")
 
 
 @cache
@@ -50,6 +50,33 @@ def _prose_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     # a milestone verb, then (searched backwards from it) a name that starts at a clause boundary
     named = regex.compile(rf"(?P<ms>{verbs})")
     return invested, named
+
+
+@cache
+def _listed() -> regex.Pattern[str]:
+    verbs = "|".join(map(regex.escape, _lex()["milestone_verbs"]))
+    return regex.compile(rf"(?P<list>[^，,。；;：:]{{4,200}}?){_lex()['list_close']}(?P<ms>{verbs})?")
+
+
+def listed_projects(text: str) -> list[tuple[str, int, int, str | None]]:
+    """Names listed before 等…项目: (name, start, end, milestone verb or None).
+
+    >>> [n for n, *_ in listed_projects("城市大脑、李家湾隧道等60个项目建成投用")]
+    ['城市大脑', '李家湾隧道']
+    """
+    out = []
+    for m in _listed().finditer(text):
+        pos = m.start("list")
+        for piece in regex.split(r"(、)", m.group("list")):
+            if piece == "、":
+                pos += 1
+                continue
+            name = clean_name(piece.strip("“”"))
+            if name and "等" not in name and not rx(r"^\d").match(name):
+                start = pos + piece.find(name) if name in piece else pos
+                out.append((name, start, start + len(name), m.group("ms")))
+            pos += len(piece)
+    return out
 
 
 @cache
@@ -120,6 +147,15 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
         path = sec.path if sec else ""
         if b.table is not None:
             for row in b.table.rows:
+                for cell in row[1:]:
+                    for name, s0, e0, verb in listed_projects(cell.text):
+                        if name not in seen:
+                            seen.add(name)
+                            out.append(ProjectRecord(name=name, investment=None, capacity=None,
+                                                     milestones=[(verb, None)] if verb else [], text=cell.text,
+                                                     section=path, table=table_of[b.index],
+                                                     char_start=cell.char_start + s0, char_end=cell.char_start + e0,
+                                                     page=b.page, extractor="projects.v1"))
                 if len(row) >= 2 and _name_line().match(row[0].text) and row[1].text.startswith(tuple(_lex()["investment_cues"])):
                     seen.add(row[0].text)
                     out.append(_record(clean_name(row[0].text) or row[0].text, row[1].text, b, path, row[0].char_start, row[1].char_end, table_of[b.index]))
@@ -139,6 +175,13 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
             if m.group("ms"):
                 rec.milestones.append((m.group("ms"), None))
             out.append(rec)
+        for name, s0, e0, verb in listed_projects(b.text):
+            if name in seen:
+                continue
+            seen.add(name)
+            out.append(ProjectRecord(name=name, investment=None, capacity=None, milestones=[(verb, None)] if verb else [],
+                                     text=b.text[s0:e0], section=path, table=None, char_start=b.char_start + s0,
+                                     char_end=b.char_start + e0, page=b.page, extractor="projects.v1"))
         taken = [(m.start(), m.end()) for m in invested.finditer(b.text)]
         for mv in named.finditer(b.text):
             window_start = max(0, mv.start() - 40)
