@@ -309,7 +309,7 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
     out: dict[tuple[int, int], str] = {}
     for m in _RESPECTIVELY.finditer(sentence):
         head = rx(r"^(其中|全年|今年)").sub("", rx(r"[，,；;：:]").split(m.group("names"))[-1])
-        head = rx(r"^城乡(居民|常住居民)").sub(r"城镇\1和农村\1", head)  # 城乡居民… = 城镇居民… and 农村居民…
+        head = rx(r"^城乡(常住)?居民(.*)$").sub(r"城镇\1居民\2和农村\1居民\2", head)  # 城乡居民X = 城镇居民X, 农村居民X
         parts = [p for p in rx(r"[、和及与]").split(head) if p]
         after = [q for q in quantities if q.span[0] >= m.end() and q.unit is not None]
         after = after[: len(parts)]
@@ -341,7 +341,9 @@ def _qualitative_records(sentence: str, start: int, year: int | None, **src: obj
         if sentence[max(0, m.start() - 1):m.start()] in ("与", "和", "同", "于"):
             continue
         clause_start, _ = _clause_bounds(sentence, m.start())
-        if not rx(_vocab()["qualitative_lead"]).match(sentence[clause_start:m.start()].strip()):
+        lead = alias_pattern().sub("", sentence[clause_start:m.start()])  # a list of indicators may precede
+        lead = rx(r"[、和及与]").sub("", lead).strip()
+        if not rx(_vocab()["qualitative_lead"]).match(lead):
             continue  # the alias is not the subject of its clause (拉动经济增长的主动力)
         if sentence[m.end():m.end() + 1] == "的":
             continue
@@ -353,8 +355,11 @@ def _qualitative_records(sentence: str, start: int, year: int | None, **src: obj
         if _multi_year_before(sentence, m.start()):
             continue
         if _union("qualitative").search(clause):
+            ind_id = alias_to_id()[m.group(0)]
+            if rx(r"^[^，。；]{0,4}(增长|增速)").search(clause) and growth_of(ind_id):
+                ind_id = growth_of(ind_id)  # 进出口总额保持正增长 is about growth
             out.append(IndicatorRecord(
-                name=m.group(0), indicator_id=alias_to_id()[m.group(0)], parent=None, year=year, kind="target",
+                name=m.group(0), indicator_id=ind_id, parent=None, year=year, kind="target",
                 status="qualitative", low=None, high=None, unit=None, qualifier=None, raw=clause,
                 text=sentence, char_start=start + m.start(), char_end=start + m.end() + len(clause),
                 extractor="prose.v1", **src))  # type: ignore[arg-type]
