@@ -163,7 +163,7 @@ def future_year(sentence: str, pos: int, plan_year: int | None) -> int | None:
     for w in windows:
         years = [int(y) for y in _YEAR_IN_CLAUSE.findall(w.translate(_FW))]
         later = [y for y in years if y > plan_year]
-        if later and not regex.search(r"[—–\-－~至到]\s*$", w.translate(_FW)[: w.translate(_FW).rfind(str(later[-1]))]):
+        if later and not rx(r"\d{4}\s*年?\s*[—–\-－~至到]\s*$").search(w.translate(_FW)[: w.translate(_FW).rfind(str(later[-1]))]):
             return later[-1]
     return None
 
