@@ -31,7 +31,7 @@ _LEAD_VERBS = regex.compile(r"^(全年|全区|全市|全省|全县|全国|今年
 _TRAIL_VERBS = regex.compile(r"(实现|完成|达到|达|为|增长|提高|下降|降低|减少|突破|超过|约|控制在|保持在|稳定在|分别|同比|比上年|比去年)+$")
 _RATE_UNITS = {"percent", "percentage_point", "permille"}
 _INHERIT_GAP = regex.compile(r"^[、，,和及与]?\s*(同比|比上年|比去年)?\s*(增长|提高|下降|降低|增|降|上升|减少|分别增长|分别为|，)?[了为]?\s*$")
-_FILLERS = regex.compile(r"按可比价格计算|按可比口径计算|扣除价格因素|以上|左右|初步核算|据初步核算|预计|同比|比上年|比去年|实际|名义|分别|均|总量|总额|规模|突破|超过|[，,、\s]")
+_FILLERS = regex.compile(r"按可比价格计算|按可比价计算|按可比口径计算|按可比口径|扣除价格因素|以上|左右|初步核算|据初步核算|预计|同比|比上年|比去年|实际|名义|分别|均|总量|总额|规模|突破|超过|[，,、\s]")
 _MONEY_CUE = regex.compile(r"(总投资|投资|资金|融资|收入|营收|销售额|成交额|金额|贷款|余额)[\p{Han}]{0,4}$")
 
 
@@ -122,8 +122,15 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
     """Records for one run of text (a paragraph or a table cell), split into sentences."""
     out: list[IndicatorRecord] = []
     carry: tuple[str, int | None] | None = None  # "过去一年，…。国内生产总值增长10.3%" keeps last year
+    period = False  # a paragraph that opens on a five-year period (“十二五”时期, 过去五年) stays there
     for sent in split_sentences(text, offset):
         frame = sentence_frame(sent.text, part, ctx.review_year, ctx.plan_year)
+        if rx(r"^\s*(——)?\s*([“\"]?十[一二三四五六]?五[”\"]?(时期|期间|以来)|过去五年|五年来|这五年|今后五年|未来五年)").match(sent.text):
+            period = True
+        elif period and (_LEAD.match(sent.text) or rx(r"今年|本年|明年").search(sent.text)):
+            period = False
+        if period:
+            continue
         if rx(r"^\s*(过去一年|去年|上年)").match(sent.text):
             carry = ("actual", ctx.review_year)
         elif frame and frame[0] == "target" and (rx(r"今年|本年").search(sent.text) or part != "plan"):
@@ -200,6 +207,8 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, pl
             name = names[q.span]
             match = match_indicator(name)
             ind_id = match[0] if match else None
+            if ind_id and q.unit in _RATE_UNITS and expected_unit(ind_id) not in _RATE_UNITS:
+                ind_id = growth_of(ind_id) or ind_id  # 分别增长5%和7%: the 7% has no direction word of its own
         elif aliases and _alias_governs(segment, aliases[-1]):
             alias = aliases[-1].group(0)
             ind_id, name = alias_to_id()[alias], alias
@@ -329,6 +338,14 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
         suffix = sentence[m.start("names") + len(m.group("names")): m.end()].replace("分别", "")
         for q, n in zip(after, names):
             out[q.span] = n + suffix
+        # 分别完成37820元、28104元，同比分别增长6.5%、9.4%: a second 分别 list without names of its own
+        if after:
+            again = rx(r"分别").search(sentence, after[-1].span[1])
+            if again and not alias_pattern().search(sentence, after[-1].span[1], again.start()):
+                more = [q for q in quantities if q.span[0] >= again.end() and q.unit is not None][: len(names)]
+                if len(more) == len(names):
+                    for q, n in zip(more, names):
+                        out.setdefault(q.span, n + suffix)
     return out
 
 
@@ -356,7 +373,7 @@ def _qualitative_records(sentence: str, start: int, year: int | None, **src: obj
             continue
         if _union("qualitative").search(clause):
             ind_id = alias_to_id()[m.group(0)]
-            if rx(r"^[^，。；]{0,4}(增长|增速)").search(clause) and growth_of(ind_id):
+            if rx(r"增长|增速|涨幅|同步|[快高]于").search(clause) and growth_of(ind_id):
                 ind_id = growth_of(ind_id)  # 进出口总额保持正增长 is about growth
             out.append(IndicatorRecord(
                 name=m.group(0), indicator_id=ind_id, parent=None, year=year, kind="target",

@@ -15,7 +15,9 @@ import regex
 from pipeline.rx import rx
 
 from pipeline.extract import Context, IndicatorRecord, register
-from pipeline.extract.crosswalk import match_indicator, strip_numbering
+from pipeline.extract.crosswalk import expected_unit, growth_of, match_indicator, strip_numbering
+
+RATE_UNITS = {"percent", "percentage_point", "permille"}
 from pipeline.extract.numbers import find_quantities
 from pipeline.lexicon import load_lexicon
 from pipeline.model import Block, Table
@@ -81,9 +83,13 @@ def table_records(table: Table, block: Block, table_index: int, section: str, pl
                         page=block.page, extractor="tables.v1")
             if qs:
                 q = qs[0]
+                if ind_id and q.unit in RATE_UNITS and expected_unit(ind_id) not in RATE_UNITS and growth_of(ind_id):
+                    base["indicator_id"] = growth_of(ind_id)  # 全体居民人均可支配收入 | 6% is its growth
                 out.append(IndicatorRecord(status="numeric", low=q.low, high=q.high, unit=q.unit,
                                            qualifier=q.qualifier, raw=cell.text, **base))  # type: ignore[arg-type]
             else:
+                if ind_id and growth_of(ind_id) and rx(r"增长|增速|同步").search(cell.text):
+                    base["indicator_id"] = growth_of(ind_id)  # 与经济增长同步
                 out.append(IndicatorRecord(status="qualitative", low=None, high=None, unit=None,
                                            qualifier=None, raw=cell.text, **base))  # type: ignore[arg-type]
     return out

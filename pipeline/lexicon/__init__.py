@@ -108,6 +108,23 @@ _CHECKS: dict[str, Callable[[dict[str, Any], str], None]] = {
 }
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that raises on a key written twice in one mapping (PyYAML keeps the last silently)."""
+
+
+def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"key {key!r} written twice", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+
+
 def load_lexicon_file(path: str | Path, name: str) -> dict[str, Any]:
     """Read and validate one YAML file against the schema of lexicon ``name`` (not cached).
 
@@ -122,7 +139,7 @@ def load_lexicon_file(path: str | Path, name: str) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as e:
         raise LexiconError(f"{shown}: cannot read: {e}") from e
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader that refuses repeated keys
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
