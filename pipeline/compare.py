@@ -48,7 +48,9 @@ at_most    actual <= high                              (never)             actua
 
 "exceeded" means beyond the target's interval on the high side; a target with an open upper end
 (at_least) cannot be exceeded and an at_most target (unemployment 5.5%以内, CPI 3%以内, a fall of at
-least 3%) reached with room to spare is *met*. The convention reads qualifiers only, not whether a
+least 3%) reached with room to spare is *met*. A fall target written without 以上 (an exact, about or
+range target below zero: 单位GDP能耗下降3.5个百分点, -3.5) is a ceiling too, read like at_most: a fall of
+2.7 (-2.7) is *missed*, a fall of 4 is *met*. The convention reads qualifiers only, not whether a
 lower value is desirable: a CPI target of 3%左右 with an actual of 0.2% is *missed* (the gap, -2.8,
 shows by how much). The tolerance of ``about`` is ``about_tolerance`` in the indicator's unit for
 percent and percentage_point (default 0.5: 5%左右 is met by 4.5 to 5.5) and ``about_relative`` times
@@ -56,7 +58,8 @@ the value for every other unit (default 0.05: 8000万吨左右 is met by 7600万
 
 Optional ceilings (``ceilings=["cpi", ...]``, CLI ``--ceiling cpi,retail_price``; none by default):
 for the indicators named, an exact, about or range target is read as a ceiling, like at_most: met when
-the actual is at most the value (+ tolerance for about; the high bound of a range), else missed.
+the actual is at most the value (+ tolerance for about; the high bound of a range), else missed; the
+gap is measured from the value (from ``high`` for a range).
 The output's ``convention.ceilings`` lists them.
 
 ``gap`` = actual - the target bound it is measured against: the value (exact, about), ``low``
@@ -81,16 +84,21 @@ Projects
 --------
 Names are normalized (quotes, brackets and spaces removed, trailing 项目/工程 and leading verbs such as
 推进/加快/确保 stripped, full-width digits made ASCII). Two names are the same project when the
-normalized names are equal, or their longest common substring is at least 4 characters and at least
-70% of the shorter name, unless they name different phases (一期 vs 二期). Normalized names shorter than
-4 characters (一期, 二期工程) are never matched. A project's appearance in a plan section is a promise
+normalized names are equal, or their longest common substring is at least 6 characters and at least
+70% of the shorter name, or the shorter is a subsequence of the longer (华润雪花迁建, 华润雪花啤酒迁建)
+with the same first two characters and at most 1.5 times as long, unless they name different phases (一期 vs 二期). Projects whose normalized name
+is shorter than 5 characters (一期工程, 高速公路, 污泥处置工程: too generic to follow) are left out; a leading
+year (2025年…) is not part of the name. A project's appearance in a plan section is a promise
 for the plan year (or the year its milestone names); in a review section, a report of what was done in
 the review year. Milestone wording maps to stages: 1 start (开工), 2 under way (加快建设, 主体施工, a
 percentage of the works), 3 main structure done (主体完工, 封顶), 4 completed (完工, 竣工, 建成, 贯通),
-5 in use (投产, 投用, 通车, 运营). A promise for Y is ``done`` when a report reviewing Y reports the
+5 in use (投产, 投用, 通车, 运营). When a review mention has no milestone, the rest of its clause in the
+report text is read for one (…项目成功落地 -> started; such milestones have ``inferred`` true). A promise for Y is ``done`` when a report reviewing Y reports the
 project at that stage or later, ``pending`` when no report reviews Y, else ``slipped`` with the
 evidence: ``lower_stage_reported``, ``promised_again`` (the next plan promises the same stage again),
-``mentioned_without_milestone`` or ``not_mentioned``.
+``mentioned_without_milestone`` or ``not_mentioned``. When no project record of the reviewing report
+matches, its review sections are searched for the longest run of the normalized name (>= 6 characters and
+>= 60% of it) and the stage is read from that clause (``evidence`` ``text_search``, ``inferred`` true).
 
 >>> target = {"status": "numeric", "low": "5", "high": "5", "unit": "percent", "qualifier": "about"}
 >>> outcome_of(target, {"status": "numeric", "low": "5.2", "high": "5.2", "unit": "percent"})
@@ -142,14 +150,19 @@ __all__ = [
 
 
 def collect_inputs(items: Sequence[str]) -> tuple[list[Path], list[str]]:
-    """Files, folders (recursively: .json outputs and .txt/.docx/.pdf sources) and globs -> (files, problems).
+    """Files, folders and globs -> (files, problems).
+
+    A folder is searched recursively for extracted reports (``*.txt.json``, ``*.docx.json``, ``*.pdf.json``,
+    the names ``govreport extract``/``run`` write) and for sources (``.txt``/``.docx``/``.pdf``); a file
+    named directly is taken as it is.
 
     >>> collect_inputs(["/nonexistent/x.json"])
     ([], ['/nonexistent/x.json: no such file'])
     """
     import glob
 
-    wanted = {".json", ".txt", ".docx", ".pdf"}
+    sources = (".txt", ".docx", ".pdf")
+    outputs = tuple(s + ".json" for s in sources)
     files: list[Path] = []
     problems: list[str] = []
     for item in items:
@@ -162,13 +175,18 @@ def collect_inputs(items: Sequence[str]) -> tuple[list[Path], list[str]]:
                 for root, dirs, names in os.walk(p, followlinks=False):
                     dirs.sort()
                     files.extend(Path(root) / n for n in sorted(names)
-                                 if Path(n).suffix.lower() in wanted and not n.startswith("."))
+                                 if n.lower().endswith(sources + outputs) and not n.startswith("."))
             elif p.exists():
                 files.append(p)
             else:
                 problems.append(f"{item}: no such file")
     seen: set[Path] = set()
-    return [f for f in files if not (f in seen or seen.add(f))], problems  # type: ignore[func-returns-value]
+    unique = []
+    for f in files:
+        if f not in seen:
+            seen.add(f)
+            unique.append(f)
+    return unique, problems
 
 
 def load_report(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -250,6 +268,9 @@ def outcome_of(target: dict[str, Any] | None, actual: dict[str, Any] | None,
     >>> t = {"status": "numeric", "low": None, "high": "5.5", "unit": "percent", "qualifier": "at_most"}
     >>> outcome_of(t, {"status": "numeric", "low": "5.3", "high": "5.3", "unit": "percent"})
     ('met', '-0.2', None)
+    >>> fall = {"status": "numeric", "low": "-3.5", "high": "-3.5", "unit": "percentage_point", "qualifier": "exact"}
+    >>> outcome_of(fall, {"status": "numeric", "low": "-2.7", "high": "-2.7", "unit": "percentage_point"})
+    ('missed', '0.8', None)
     >>> outcome_of({**t, "unit": "percentage_point"}, {"status": "numeric", "low": "5.3", "high": "5.3", "unit": "percent"})
     ('not_comparable', None, 'units differ: percentage_point vs percent')
     """
@@ -268,6 +289,8 @@ def outcome_of(target: dict[str, Any] | None, actual: dict[str, Any] | None,
         return "not_comparable", None, "actual is a range"
     q = target.get("qualifier")
     lo, hi = _d(target.get("low")), _d(target.get("high"))
+    if q in ("exact", "about", "range") and hi is not None and hi < 0:
+        ceiling = True  # a fall target (下降3.5个百分点): the fall must be at least that large
     if q in ("exact", "about"):
         v = lo if lo is not None else hi
         if v is None:
@@ -361,10 +384,6 @@ class _Report:
     review_year: int | None
     plan_year: int | None
     sections: dict[str, str] = field(default_factory=dict)  # section path -> part
-
-    @property
-    def year(self) -> int:
-        return self.plan_year or self.review_year or 0
 
 
 def _section_parts(sections: Iterable[dict[str, Any]], out: dict[str, str]) -> dict[str, str]:
@@ -467,13 +486,13 @@ def _side(cands: list[tuple[_Report, dict[str, Any]]] | None, year: int, kind: s
 
 _QUOTES = regex.compile(r"[“”\"'‘’《》〈〉「」『』\s]")
 _BRACKETS = regex.compile(r"[（）()【】\[\]]")
-_LEADING = regex.compile(r"^(?:推进|加快|确保|实现|启动|实施|完成|抓好|推动|加速|全力|力争|争取|开工建设|建设|新建|续建|规划)+")
+_LEADING = regex.compile(r"^(?:(?:19|20)\d\d年|推进|加快|确保|实现|启动|实施|完成|抓好|推动|加速|全力|力争|争取|开工建设|建设|新建|续建|规划)+")
 _TRAILING = regex.compile(r"(?:项目|工程)+$")
 _INNER_SUFFIX = regex.compile(r"(?:项目|工程)+(?=[（(【\[]|[一二三四五六七八九十\d]+期)")
 _PHASE = regex.compile(r"([一二三四五六七八九十\d]+)期")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _STAGES: list[tuple[regex.Pattern[str], int]] = [
-    (regex.compile(r"投产|投用|通车|开通|运营|运行|开业|启用|交付使用"), 5),
+    (regex.compile(r"投产|投用|投入使用|通车|开通|运营|运行|开业|启用|交付使用"), 5),
     (regex.compile(r"主体(?:完工|竣工|封顶)|封顶"), 3),
     (regex.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之"), 2),
     (regex.compile(r"完工|竣工|建成|贯通|完成|落成"), 4),
@@ -515,15 +534,15 @@ def _lcs(a: str, b: str) -> int:
 
 
 def same_project(a: str, b: str) -> bool:
-    """The similarity rule: equal normalized names, or a long shared run (>= 4 chars, >= 70% of the shorter), same phase.
+    """The similarity rule (module docstring): equal normalized names, a long shared run, or an abbreviation; same phase.
 
     >>> same_project("内蒙古冰上运动训练中心", "自治区冰上运动训练中心项目")
     True
-    >>> same_project("一期工程", "一期工程")
+    >>> same_project("高速公路", "高速公路")
     False
     """
     na, nb = normalize_project_name(a), normalize_project_name(b)
-    if len(na) < 4 or len(nb) < 4:
+    if len(na) < 5 or len(nb) < 5:
         return False
     pa, pb = set(_PHASE.findall(na)), set(_PHASE.findall(nb))
     if pa and pb and pa != pb:
@@ -531,7 +550,16 @@ def same_project(a: str, b: str) -> bool:
     if na == nb:
         return True
     n = _lcs(na, nb)
-    return n >= 4 and n >= Decimal("0.7") * min(len(na), len(nb))
+    if n >= 6 and n >= Decimal("0.7") * min(len(na), len(nb)):
+        return True
+    short, long_ = sorted((na, nb), key=len)
+    return short[:2] == long_[:2] and 2 * len(long_) <= 3 * len(short) and _is_subsequence(short, long_)
+
+
+def _is_subsequence(short: str, long_: str) -> bool:
+    """Every character of ``short`` in ``long_``, in order (华润雪花迁建 in 华润雪花啤酒迁建)."""
+    it = iter(long_)
+    return all(ch in it for ch in short)
 
 
 def milestone_stage(text: str) -> int | None:
@@ -546,6 +574,20 @@ def milestone_stage(text: str) -> int | None:
     return None
 
 
+_CLAUSE_STOP = regex.compile(r"[，。；;,\n、]")
+
+
+def _clause_after(text: str, end: int, limit: int = 30) -> str:
+    """The words after a project's name up to the end of the clause (at most ``limit`` characters).
+
+    >>> _clause_after("投资3.4亿元的冰上运动训练中心项目成功落地，三中分校", 18)
+    '成功落地'
+    """
+    rest = text[end:end + limit]
+    m = _CLAUSE_STOP.search(rest)
+    return (rest[:m.start()] if m else rest).strip()
+
+
 def _investment(p: dict[str, Any]) -> dict[str, Any] | None:
     inv = p.get("investment")
     return {"value": inv.get("value"), "unit": inv.get("unit"), "raw": inv.get("raw")} if inv else None
@@ -556,13 +598,17 @@ def _projects(reps: list[_Report], jname: str | None, level: str | None) -> list
     for rep in reps:
         for p in rep.data.get("projects", []):
             name = p.get("name", "")
-            if len(normalize_project_name(name)) < 4:
+            if len(normalize_project_name(name)) < 5:
                 continue
             part = rep.sections.get(p.get("source", {}).get("section", ""), "other")
             year = rep.review_year if part == "review" else rep.plan_year if part == "plan" else None
-            ms = [{"text": m.get("text", ""), "year": m.get("year"), "stage": milestone_stage(m.get("text", ""))}
-                  for m in p.get("milestones", [])]
+            ms = [{"text": m.get("text", ""), "year": m.get("year"), "stage": milestone_stage(m.get("text", "")),
+                   "inferred": False} for m in p.get("milestones", [])]
             s = p.get("source", {})
+            if part == "review" and not any(m["stage"] for m in ms):
+                clause = _clause_after(rep.data.get("text") or "", s.get("char_end", 0))
+                if clause and milestone_stage(clause):
+                    ms.append({"text": clause, "year": None, "stage": milestone_stage(clause), "inferred": True})
             app = {"year": year, "part": part, "name": name, "investment": _investment(p), "milestones": ms,
                    "source": {"path": rep.path, "sha256": rep.sha256, "char_start": s.get("char_start"),
                               "char_end": s.get("char_end"), "text": p.get("text", ""), "section": s.get("section"),
@@ -576,7 +622,6 @@ def _projects(reps: list[_Report], jname: str | None, level: str | None) -> list
             if name not in home["names"]:
                 home["names"].append(name)
             home["apps"].append(app)
-    reviewed = {r.review_year for r in reps if r.review_year is not None}
     out = []
     for c in clusters:
         apps = c["apps"]
@@ -588,7 +633,7 @@ def _projects(reps: list[_Report], jname: str | None, level: str | None) -> list
                 if m["stage"] is None:
                     continue
                 y = m["year"] or app["year"]
-                promises.append(_judge(y, m, app, apps, reviewed))
+                promises.append(_judge(y, m, app, apps, reps))
         inv = [{"year": a["year"], "value": a["investment"]["value"], "unit": a["investment"]["unit"],
                 "raw": a["investment"]["raw"], "path": a["source"]["path"]} for a in apps if a["investment"]]
         years = sorted({a["year"] for a in apps if a["year"] is not None})
@@ -603,37 +648,100 @@ def _projects(reps: list[_Report], jname: str | None, level: str | None) -> list
     return out
 
 
+def _review_blocks(rep: _Report) -> list[tuple[int, int]]:
+    """(char_start, char_end) of the blocks that lie in review sections of a report."""
+    heads: list[tuple[int, str]] = []
+
+    def walk(secs: Iterable[dict[str, Any]]) -> None:
+        for sec in secs:
+            if sec.get("block") is not None:
+                heads.append((sec["block"], sec.get("part", "other")))
+            walk(sec.get("children", []))
+    walk(rep.data.get("sections", []))
+    heads.sort()
+    out, part, k = [], "other", 0
+    for b in rep.data.get("blocks", []):
+        while k < len(heads) and heads[k][0] <= b.get("index", 0):
+            part = heads[k][1]
+            k += 1
+        if part == "review" and b.get("content", True):
+            out.append((b["char_start"], b["char_end"]))
+    return out
+
+
+def _mentions(rep: _Report, name: str) -> list[dict[str, Any]]:
+    """Review-part clauses of ``rep`` that name the project: the longest run of its normalized name found in
+    the text (>= 6 characters and >= 60% of the name), with the stage its clause states.
+
+    Used when no project record of the reviewing report matches the promise."""
+    key = normalize_project_name(name)
+    text = rep.data.get("text") or ""
+    spans = _review_blocks(rep)
+    if len(key) < 6 or not spans:
+        return []
+    for n in range(len(key), 5, -1):
+        if n < Decimal("0.6") * len(key):
+            break
+        found = []
+        for i in range(len(key) - n + 1):
+            sub = key[i:i + n]
+            for a, b in spans:
+                j = text.find(sub, a, b)
+                while j != -1:
+                    lo = max((m.end() for m in _SENTENCE_STOP.finditer(text, a, j)), default=a)
+                    m2 = _SENTENCE_STOP.search(text, j + n, b)
+                    hi = m2.start() if m2 else b
+                    found.append({"text": text[lo:hi], "stage": milestone_stage(text[j + n:hi]), "path": rep.path,
+                                  "sha256": rep.sha256, "char_start": lo, "char_end": hi, "inferred": True})
+                    j = text.find(sub, j + n, b)
+        if found:
+            return found
+    return []
+
+
+_SENTENCE_STOP = regex.compile(r"[，。；;！？\n]")
+
+
+def _reported(a: dict[str, Any], lm: dict[str, Any]) -> dict[str, Any]:
+    return {"text": lm["text"], "stage": lm["stage"], "path": a["source"]["path"], "sha256": a["source"]["sha256"],
+            "char_start": a["source"]["char_start"], "char_end": a["source"]["char_end"],
+            "inferred": bool(lm.get("inferred"))}
+
+
 def _judge(year: int | None, m: dict[str, Any], app: dict[str, Any], apps: list[dict[str, Any]],
-           reviewed: set[int]) -> dict[str, Any]:
-    promise = {"year": year, "text": m["text"], "stage": m["stage"], "stage_name": STAGE_NAMES[m["stage"]],
-               "promised_in": app["source"]["path"], "status": "pending", "evidence": None, "reported": None}
-    if year is None or year not in reviewed:
+           reps: list[_Report]) -> dict[str, Any]:
+    promise: dict[str, Any] = {"year": year, "text": m["text"], "stage": m["stage"], "stage_name": STAGE_NAMES[m["stage"]],
+                               "promised_in": app["source"]["path"], "status": "pending", "evidence": None, "reported": None}
+    reviewing = [r for r in reps if year is not None and r.review_year == year]
+    if not reviewing:
         promise["evidence"] = "no report reviewing the year" if year is not None else "no year"
         return promise
-    later = [a for a in apps if a["part"] == "review" and a["year"] == year]
-    best = None
-    for a in later:
-        for lm in a["milestones"]:
-            if lm["stage"] is not None and (best is None or lm["stage"] > best[1]["stage"]):
-                best = (a, lm)
-    if best is not None:
-        a, lm = best
-        promise["reported"] = {"text": lm["text"], "stage": lm["stage"], "path": a["source"]["path"],
-                               "char_start": a["source"]["char_start"], "char_end": a["source"]["char_end"]}
-        if lm["stage"] >= m["stage"]:
-            promise["status"] = "done"
-            return promise
-        promise["status"], promise["evidence"] = "slipped", "lower_stage_reported"
+    # what the reviewing reports say: matched project records, else the text itself
+    said: list[dict[str, Any]] = [_reported(a, lm) for a in apps if a["part"] == "review" and a["year"] == year
+                                  for lm in a["milestones"]]
+    mentioned = any(a["part"] == "review" and a["year"] == year for a in apps)
+    if not any(x["stage"] for x in said):
+        for r in reviewing:
+            hits = _mentions(r, app["name"])
+            mentioned = mentioned or bool(hits)
+            said.extend(hits)
+    staged = [x for x in said if x["stage"] is not None]
+    if staged:
+        best = max(staged, key=lambda x: x["stage"])
+        promise["reported"] = best
+        if best["stage"] >= m["stage"]:
+            promise["status"], promise["evidence"] = "done", "text_search" if best["inferred"] else "project_record"
+        else:
+            promise["status"], promise["evidence"] = "slipped", "lower_stage_reported"
         return promise
-    again = [a for a in apps if a["part"] == "plan" and a["year"] == year + 1
-             and any(lm["stage"] is not None and lm["stage"] <= m["stage"] for lm in a["milestones"])]
+    again = [(a, lm) for a in apps if a["part"] == "plan" and a["year"] == year + 1
+             for lm in a["milestones"] if lm["stage"] is not None and lm["stage"] <= m["stage"]]
     promise["status"] = "slipped"
-    promise["evidence"] = ("promised_again" if again else "mentioned_without_milestone" if later else "not_mentioned")
+    promise["evidence"] = "promised_again" if again else "mentioned_without_milestone" if mentioned else "not_mentioned"
     if again:
-        a = again[0]
-        lm = next(lm for lm in a["milestones"] if lm["stage"] is not None and lm["stage"] <= m["stage"])
-        promise["reported"] = {"text": lm["text"], "stage": lm["stage"], "path": a["source"]["path"],
-                               "char_start": a["source"]["char_start"], "char_end": a["source"]["char_end"]}
+        promise["reported"] = _reported(*again[0])
+    elif said:
+        promise["reported"] = said[0]
     return promise
 
 
@@ -652,8 +760,9 @@ def compare_reports(reports: list[dict[str, Any]], about_tolerance: Decimal | st
     """Compare any series of extracted reports (see the module docstring); the result follows schemas/comparison.schema.json.
 
     ``indicators``, ``jurisdictions`` (names) and ``years`` (first, last) narrow the rows, revisions
-    and projects; they do not change which reports are read. ``ceilings``: indicator ids whose
-    exact/about/range targets are read as upper limits (see "Optional ceilings").
+    and projects (with ``indicators``, projects are left out); they do not change which reports are
+    read. ``ceilings``: indicator ids whose exact/about/range targets are read as upper limits (see
+    "Optional ceilings").
 
     >>> def rep(y, recs):
     ...     return {"document": {"jurisdiction": {"name": "X县", "parent": None, "level": "county"},
@@ -754,7 +863,7 @@ def compare_reports(reports: list[dict[str, Any]], about_tolerance: Decimal | st
                     "from": _rev_side(old), "to": _rev_side(new), "revision": kind, "direction": direction,
                     "change": change, "unit": (new or old or {}).get("unit") if change is not None else None,
                 })
-        for p in _projects(reps, jname, level):
+        for p in ([] if ind_filter is not None else _projects(reps, jname, level)):
             if years is None or not p["years"] or any(_years_filter(years, y) for y in p["years"]):
                 projects.append(p)
 

@@ -127,7 +127,8 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
         frame = sentence_frame(sent.text, part, ctx.review_year, ctx.plan_year)
         if rx(r"^\s*(——)?\s*([“\"]?十[一二三四五六]?五[”\"]?(时期|期间|以来)|过去五年|五年来|这五年|今后五年|未来五年)").match(sent.text):
             period = True
-        elif period and (_LEAD.match(sent.text) or rx(r"今年|本年|明年").search(sent.text)):
+        elif period and (_LEAD.match(sent.text) or rx(r"今年|本年|明年|去年").search(sent.text)
+                         or (ctx.review_year and rx(rf"{ctx.review_year}\s*年").search(sent.text))):
             period = False
         if period:
             continue
@@ -203,8 +204,9 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, pl
         aliases = list(alias_pattern().finditer(segment))
         ind_id: str | None
         name: str | None
+        shared: list[str] = []
         if q.span in names:
-            name = names[q.span]
+            name, *shared = names[q.span]
             match = match_indicator(name)
             ind_id = match[0] if match else None
             if ind_id and q.unit in _RATE_UNITS and expected_unit(ind_id) not in _RATE_UNITS:
@@ -217,7 +219,7 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, pl
         elif prev is not None and (_INHERIT_GAP.match(segment) or not _FILLERS.sub("", rx(r"增长|提高|下降|降低|上升|减少|增|降|达到|为|了").sub("", segment))):
             ind_id, name = prev
         else:
-            name = _clean_name(segment) or (str(fallback) if fallback else None)
+            name = _clean_name(segment) or _name_after(sentence, q) or (str(fallback) if fallback else None)
             match = match_indicator(name) if name else None
             ind_id = match[0] if match else None
         prev_end = q.span[1]
@@ -238,12 +240,33 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, pl
         low, high, unit, qualifier = q.low, q.high, q.unit, q.qualifier
         if kind == "actual" and qualifier == "at_most" and (q.qualifier_raw or "").strip() in ("控制在", "控制"):
             low, qualifier = high, "exact"  # a result "控制在3.3%" reports 3.3%
-        out.append(IndicatorRecord(
-            name=name, indicator_id=ind_id, parent=None, year=rec_year, kind=kind, status="numeric",
-            low=low, high=high, unit=unit, qualifier=qualifier, raw=q.raw,
-            text=sentence, char_start=start + q.span[0], char_end=start + q.span[1],
-            extractor="prose.v1", **src))  # type: ignore[arg-type]
+        for n in [name, *shared]:  # 城镇…、农村…均增长8%: one value, several indicators
+            n_id = ind_id
+            if n != name:
+                m2 = match_indicator(n)
+                n_id = m2[0] if m2 else None
+                if n_id and q.unit in _RATE_UNITS and expected_unit(n_id) not in _RATE_UNITS:
+                    n_id = growth_of(n_id) or n_id
+                if n_id and not _fits(n_id, q.unit):
+                    n_id = None
+            out.append(IndicatorRecord(
+                name=n, indicator_id=n_id, parent=None, year=rec_year, kind=kind, status="numeric",
+                low=low, high=high, unit=unit, qualifier=qualifier, raw=q.raw,
+                text=sentence, char_start=start + q.span[0], char_end=start + q.span[1],
+                extractor="prose.v1", **src))  # type: ignore[arg-type]
     return out
+
+
+_NAME_AFTER = regex.compile(r"^[\p{Han}A-Za-z]{2,12}(?=[，,。；;、]|$)")
+_VERB_ONLY = regex.compile(r"(发行|安排|新增|拟发行|继续发行|增发|下达|筹集|投入|建设|建成|完成|实现|累计)$")
+
+
+def _name_after(sentence: str, q: Quantity) -> str | None:
+    """发行1000亿元长期国债: when only a verb precedes the number, the noun after it is the name."""
+    if not _VERB_ONLY.search(sentence[: q.span[0]]):
+        return None
+    m = _NAME_AFTER.match(sentence[q.span[1]:])
+    return m.group(0) if m else None
 
 
 def _is_attribute(sentence: str, q: Quantity, name: str | None) -> bool:
@@ -306,23 +329,25 @@ def _distribute_respectively(sentence: str, quantities: list[Quantity]) -> list[
     return out
 
 
-_RESPECTIVELY = regex.compile(r"(?P<names>[\p{Han}A-Za-z0-9、和及与]{2,60}?)(?:增加值|增速|增幅)?分别")
+_RESPECTIVELY = regex.compile(r"(?P<names>[\p{Han}A-Za-z0-9、和及与]{2,60}?)(?:增加值|增速|增幅)?(?P<mode>分别|(?:预期)?(?:增长|增速)?均(?=为|增长|达到|提高|下降|保持))")
 
 
-def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple[int, int], str]:
+def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple[int, int], list[str]]:
     """城镇和农村居民人均可支配收入分别增长5%、7% -> each quantity gets its own name.
 
     Short names borrow the rest of the phrase from a longer one:
     城镇 + 农村居民人均可支配收入 -> 城镇居民人均可支配收入; 粮食播种面积 + 产量 -> 粮食产量.
     """
-    out: dict[tuple[int, int], str] = {}
+    out: dict[tuple[int, int], list[str]] = {}
     for m in _RESPECTIVELY.finditer(sentence):
         head = rx(r"^(其中|全年|今年)").sub("", rx(r"[，,；;：:]").split(m.group("names"))[-1])
         head = rx(r"^城乡(常住)?居民(.*)$").sub(r"城镇\1居民\2和农村\1居民\2", head)  # 城乡居民X = 城镇居民X, 农村居民X
         parts = [p for p in rx(r"[、和及与]").split(head) if p]
         after = [q for q in quantities if q.span[0] >= m.end() and q.unit is not None]
-        after = after[: len(parts)]
-        if len(parts) < 2 or len(after) != len(parts):
+        one_value = bool(after) and len(parts) >= 2 and (m.group("mode") != "分别" or len(after) == 1 or
+                                                          _CLAUSE.search(sentence, after[0].span[1], after[1].span[0]))
+        after = after[:1] if one_value else after[: len(parts)]
+        if len(parts) < 2 or not after or (not one_value and len(after) != len(parts)):
             continue
         longest = max(parts, key=len)
         names = []
@@ -335,9 +360,12 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
                     names.append(longest[:2] + p)
             else:
                 names.append(p)
-        suffix = sentence[m.start("names") + len(m.group("names")): m.end()].replace("分别", "")
+        suffix = rx(r"分别|均|预期").sub("", sentence[m.start("names") + len(m.group("names")): m.end()])
+        if one_value:
+            out[after[0].span] = [n + suffix for n in names]
+            continue
         for q, n in zip(after, names):
-            out[q.span] = n + suffix
+            out[q.span] = [n + suffix]
         # 分别完成37820元、28104元，同比分别增长6.5%、9.4%: a second 分别 list without names of its own
         if after:
             again = rx(r"分别").search(sentence, after[-1].span[1])
@@ -345,7 +373,7 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
                 more = [q for q in quantities if q.span[0] >= again.end() and q.unit is not None][: len(names)]
                 if len(more) == len(names):
                     for q, n in zip(more, names):
-                        out.setdefault(q.span, n + suffix)
+                        out.setdefault(q.span, [n + suffix])
     return out
 
 
