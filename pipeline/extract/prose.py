@@ -216,8 +216,11 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, pl
             ind_id, name = alias_to_id()[alias], alias
         elif aliases:
             name, ind_id = _clean_name(segment), None
-        elif prev is not None and (_INHERIT_GAP.match(segment) or not _FILLERS.sub("", rx(r"增长|提高|下降|降低|上升|减少|增|降|达到|为|了").sub("", segment))):
+        elif prev is not None and (_INHERIT_GAP.match(segment) or rx(_vocab()["gap_words"]).fullmatch(segment)
+                                   or not _FILLERS.sub("", rx(r"增长|提高|下降|降低|上升|减少|增|降|达到|为|了").sub("", segment))):
             ind_id, name = prev
+            if rx(r"力争|争取").search(segment):
+                ind_id, name = None, f"{name}（力争）"  # 增长7%以上、力争达到8%: a stretch goal, kept apart
         else:
             name = _clean_name(segment) or _name_after(sentence, q) or (str(fallback) if fallback else None)
             match = match_indicator(name) if name else None
@@ -279,7 +282,8 @@ def _is_attribute(sentence: str, q: Quantity, name: str | None) -> bool:
         return True
     if rx(_vocab()["comparison_before"]).search(before):
         return True
-    if q.direction and q.unit not in _RATE_UNITS and rx(r"(比上年|比去年|同比)[^，。；,;]{0,6}(增加|减少|增长|下降)$").search(before):
+    if q.direction and (q.unit not in _RATE_UNITS or q.unit == "percentage_point") and \
+            rx(r"(比上年|比去年)[^，。；,;]{0,6}(增加|减少|增长|下降|提高|降低)$").search(before):
         return True
     return False
 

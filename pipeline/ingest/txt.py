@@ -26,6 +26,8 @@ from pipeline.lexicon import load_lexicon
 from pipeline.model import Block, Cell, Table
 
 _CAPTION = regex.compile(r"^(表\s*\d+|专栏\s*\d+|附表\s*\d*)")
+_NUMBER_END = regex.compile(r"\d[.．]?\d*$")
+_UNIT_START = regex.compile(r"^[万亿千百]?(元|美元|人|吨|公里|亩|户)|^[%％]")
 _SPACED_TITLE = regex.compile(r"^(\p{Han}[ \u3000]+){3,}\p{Han}$")
 
 
@@ -133,6 +135,11 @@ def read_txt(data: bytes, path: str) -> tuple[list[Block], str]:
             i = j
             continue
         line = normalize_line(strip_html(raw))
+        # a number broken across lines ("达到74.4" / "万亿元，增长6.7%") is one line
+        while line and _NUMBER_END.search(line) and i + 1 < n and _UNIT_START.match(normalize_line(raw_lines[i + 1])):
+            i += 1
+            raw = raw + "\n" + raw_lines[i]
+            line = line + normalize_line(strip_html(raw_lines[i]))
         if line:
             fixed = collapse_spaced_title(line) if _SPACED_TITLE.match(line) else line
             blocks.append(Block("paragraph", fixed, raw=raw if fixed != raw else None))
