@@ -25,6 +25,9 @@ eval: $(BIN)/govreport
 
 bench: $(BIN)/govreport
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_grammar.py
+	$(BIN)/python bench/bench_batch.py
 
 clean:
-	rm -rf outputs/*.json build *.egg-info
+	rm -rf outputs/*.json outputs/_manifest.jsonl outputs/errors.jsonl outputs/.govreport.lock \
+	       outputs/govreport.duckdb outputs/dataset outputs/review build *.egg-info

@@ -5,6 +5,7 @@ Public API::
     read_document(path) -> Document          # any .txt/.docx/.pdf report
     extract_file(path) -> dict               # the validated JSON report as a dict
     parse_quantity(text) / find_quantities(text)
+    load_dataset(path) -> dict[str, DataFrame]  # the dataset of `govreport build` (tables and views)
 """
 
 from __future__ import annotations
@@ -42,4 +43,14 @@ def extract_file(path: Any) -> dict[str, Any]:
     return _ef(path)
 
 
-__all__ = ["__version__", "read_document", "parse_quantity", "find_quantities", "extract_file"]
+def load_dataset(path: Any = "outputs") -> "dict[str, Any]":
+    """The dataset built by ``govreport build`` as ``{table or view name: pandas.DataFrame}``.
+
+    ``path``: the ``.duckdb`` file or the outputs folder. Decimal columns hold exact ``decimal.Decimal``.
+    """
+    from pipeline.query import load_dataset as _ld
+
+    return _ld(path)
+
+
+__all__ = ["__version__", "read_document", "parse_quantity", "find_quantities", "extract_file", "load_dataset"]

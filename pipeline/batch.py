@@ -30,8 +30,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 import queue
-import resource
+import re
 import signal
 import stat
 import subprocess
@@ -41,7 +42,6 @@ import threading
 import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Callable, Iterable, Literal, Protocol
 
@@ -53,9 +53,9 @@ MANIFEST = "_manifest.jsonl"
 ERRORS = "errors.jsonl"
 LOCK = ".govreport.lock"
 DEFAULT_TIMEOUT = 120.0
+# temporary files of write_json_atomic and write_lines_atomic: .<name>.json.<mkstemp suffix>.tmp
+_TEMP_RE = re.compile(r"^\..+\.jsonl?\.[A-Za-z0-9_]{6,}\.tmp$")
 Executor = Literal["local", "dask"]
-# Modules that do not change what is extracted: editing them does not invalidate outputs.
-_NOT_EXTRACTION = {"__main__.py", "cli.py", "batch.py", "progress.py", "evaluate.py", "dataset.py"}
 
 
 class BatchError(PipelineError):
@@ -91,7 +91,8 @@ class FileResult:
     indicators: int = 0
     projects: int = 0
     worker: str | None = None        # host:pid of the sandbox
-    worker_rss_kb: int = 0           # the sandbox's peak resident memory so far
+    worker_rss_kb: int = 0           # the sandbox's peak resident memory so far (KiB)
+    worker_rss_now_kb: int = 0       # its resident memory after this file (KiB; Linux)
 
 
 @dataclass
@@ -178,17 +179,56 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-@cache
+def _module_file(pkg_root: Path, name: str) -> Path | None:
+    """``pipeline.extract.numbers`` -> its .py file below ``pkg_root`` (the folder holding ``pipeline/``)."""
+    base = pkg_root.joinpath(*name.split("."))
+    for f in (base.with_suffix(".py"), base / "__init__.py"):
+        if f.is_file():
+            return f
+    return None
+
+
+def extraction_sources() -> list[Path]:
+    """The files that decide an output: every ``pipeline`` module that ``pipeline.process`` imports,
+    directly or not (imports inside functions included; found with :mod:`ast`, so the list does not
+    depend on what this process happens to have imported), the lexicons and the report and lexicon schemas."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent
+    seen: dict[str, Path] = {}
+    todo = ["pipeline.process"]
+    while todo:
+        name = todo.pop()
+        f = _module_file(root, name)
+        if name in seen or f is None:
+            continue
+        seen[name] = f
+        package = name if f.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                todo += [a.name for a in node.names if a.name.split(".")[0] == "pipeline"]
+            elif isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    mod = ".".join(parts + ([mod] if mod else []))
+                if mod.split(".")[0] == "pipeline":
+                    todo.append(mod)
+                    todo += [f"{mod}.{a.name}" for a in node.names]
+    files = set(seen.values())
+    files |= set((root / "pipeline" / "lexicon").glob("*.yaml"))
+    files |= {f for f in (root / "schemas" / "report.schema.json", root / "schemas" / "lexicon.schema.json") if f.is_file()}
+    return sorted(files)
+
+
 def pipeline_version() -> str:
-    """``__version__`` plus a hash of everything that decides the output: the pipeline's modules
-    (except the batch machinery, CLI and evaluation), its lexicons and the JSON schemas."""
-    pkg = Path(__file__).resolve().parent
-    files = [f for f in pkg.rglob("*") if f.suffix in (".py", ".yaml") and f.name not in _NOT_EXTRACTION
-             and "__pycache__" not in f.parts]
-    files += list((pkg.parent / "schemas").glob("*.json"))
+    """``__version__`` plus a hash of :func:`extraction_sources`: editing the extraction code, a lexicon
+    or a schema makes every output out of date; editing the CLI, the batch machinery or the evaluation
+    does not. Computed afresh at each call (a few ms): worker processes import the code as it is now."""
+    root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for f in sorted(files):
-        h.update(f.relative_to(pkg.parent).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    for f in extraction_sources():
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return f"{__version__}+{h.hexdigest()[:12]}"
 
 
@@ -212,7 +252,7 @@ def write_lines_atomic(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     """Write JSON lines to a temporary file in the same folder, then rename it over ``path``."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:  # lone surrogates -> \udcxx
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
             fh.flush()
@@ -228,7 +268,7 @@ def remove_stale_temps(output_dir: Path) -> int:
     n = 0
     for root, _dirs, names in os.walk(output_dir):
         for name in names:
-            if name.startswith(".") and name.endswith(".tmp"):
+            if _TEMP_RE.match(name):
                 try:
                     os.unlink(os.path.join(root, name))
                     n += 1
@@ -288,12 +328,33 @@ def process_task(task: dict[str, Any]) -> dict[str, Any]:
             reason = f"internal error: {type(e).__name__}: {e}"
         res.update(status="failed", reason=reason, error_class=type(e).__name__)
     res["seconds"] = time.perf_counter() - t0
-    res["worker"] = f"{os.uname().nodename}:{os.getpid()}"
+    res["worker"] = f"{platform.node()}:{os.getpid()}"
     res["worker_rss_kb"] = _peak_rss_kb()
+    res["worker_rss_now_kb"] = _proc_status_kb("VmRSS") or 0
     return res
 
 
+def _proc_status_kb(key: str) -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def _peak_rss_kb() -> int:
+    """This process's peak resident memory in KiB. Linux: VmHWM, which starts afresh at exec (ru_maxrss
+    would include the parent's memory at fork time)."""
+    hwm = _proc_status_kb("VmHWM")
+    if hwm is not None:
+        return hwm
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss // 1024 if sys.platform == "darwin" else rss
 
@@ -341,7 +402,7 @@ class Sandbox:
         if die_with_parent:
             argv.append("--die-with-parent")
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=cwd,
-                                     text=True, encoding="utf-8", bufsize=1)
+                                     text=True, encoding="utf-8", errors="backslashreplace", bufsize=1)
         self.reader = threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True)
         self.reader.start()
 
@@ -502,14 +563,18 @@ def _run_dask(tasks: list[Task], workers: int, timeout: float, emit: Emit, sched
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise BatchError("--executor dask needs dask.distributed: pip install 'govreport[dask]'") from None
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
-        client = Client(cluster)
+    cluster = client = None
     try:
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout=30)
+            except (OSError, TimeoutError, ValueError) as e:
+                raise BatchError(f"cannot connect to the Dask scheduler at {scheduler}: {e}") from None
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+            client.wait_for_workers(workers, timeout=120)  # all of them, before tasks go to the first one up
         futures = {client.submit(run_task_sandboxed, asdict(t), timeout, pure=False): t for t in tasks}
         for fut in as_completed(futures):
             task = futures.pop(fut)
@@ -520,7 +585,8 @@ def _run_dask(tasks: list[Task], workers: int, timeout: float, emit: Emit, sched
             fut.release()
             emit(task, msg)
     finally:
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
 
@@ -531,6 +597,8 @@ def _run_dask(tasks: list[Task], workers: int, timeout: float, emit: Emit, sched
 
 def after_batch(output_dir: Path) -> None:
     """Build the dataset from the outputs when ``pipeline.dataset`` exists (the ``govreport build`` issue)."""
+    from pipeline.review import write_review  # the review pages (govreport review) in OUTPUT_DIR/review
+    write_review([output_dir], Path(output_dir) / "review")
     try:
         from pipeline.dataset import build_dataset  # type: ignore[import-not-found,unused-ignore]
     except ModuleNotFoundError as e:
@@ -540,7 +608,7 @@ def after_batch(output_dir: Path) -> None:
     build_dataset(output_dir)
 
 
-def plan(input_dir: Path, output_dir: Path, force: bool = False) -> tuple[list[Task], list[FileResult]]:
+def plan(input_dir: Path, output_dir: Path, version: str, force: bool = False) -> tuple[list[Task], list[FileResult]]:
     """(tasks to run, results already known: skipped unchanged files and unreadable ones).
 
     Tasks are ordered largest file first, so the slow ones do not finish last alone.
@@ -548,7 +616,6 @@ def plan(input_dir: Path, output_dir: Path, force: bool = False) -> tuple[list[T
     files, problems = discover(input_dir)
     base = input_dir if input_dir.is_dir() else input_dir.parent
     manifest = {} if force else load_manifest(output_dir)
-    version = pipeline_version()
     cwd = os.getcwd()
     out_abs = output_dir.resolve()
     tasks: list[Task] = []
@@ -581,7 +648,7 @@ def run_batch(input_dir: str | os.PathLike[str], output_dir: str | os.PathLike[s
     """Extract every supported file below ``input_dir`` into ``output_dir``; see the module docstring.
 
     ``workers`` defaults to ``os.cpu_count()``; ``force`` ignores the manifest; ``build`` calls
-    :func:`after_batch` when the batch is done. Raises :class:`BatchError` when the batch cannot start.
+    :func:`after_batch` when the batch is done and extracted at least one file. Raises :class:`BatchError` when the batch cannot start.
     """
     t0 = time.perf_counter()
     inp, out = Path(input_dir), Path(output_dir)
@@ -594,9 +661,11 @@ def run_batch(input_dir: str | os.PathLike[str], output_dir: str | os.PathLike[s
     lock = _Lock(out)
     summary = BatchSummary(executor=executor, workers=workers, output_dir=str(out))
     manifest: dict[str, dict[str, Any]] | None = None
+    completed = False
     try:
         remove_stale_temps(out)
-        tasks, known = plan(inp, out, force)
+        version = pipeline_version()
+        tasks, known = plan(inp, out, version, force)
         summary.total = len(tasks) + len(known)
         summary.results = list(known)
         summary.skipped = sum(r.status == "skipped" for r in known)
@@ -608,8 +677,7 @@ def run_batch(input_dir: str | os.PathLike[str], output_dir: str | os.PathLike[s
                 if r.status == "failed":
                     reporter.update(r)
         out_abs = out.resolve()
-        version = pipeline_version()
-        with open(out / MANIFEST, "a", encoding="utf-8") as mf:
+        with open(out / MANIFEST, "a", encoding="utf-8", errors="backslashreplace") as mf:
 
             def emit(task: Task, msg: dict[str, Any]) -> None:
                 r = FileResult(**{k: v for k, v in msg.items() if k in FileResult.__dataclass_fields__})
@@ -633,6 +701,7 @@ def run_batch(input_dir: str | os.PathLike[str], output_dir: str | os.PathLike[s
                     _run_dask(tasks, workers, timeout, emit, scheduler)
                 else:
                     _run_local(tasks, workers, timeout, emit)
+        completed = True
     finally:
         try:
             if manifest is not None:
@@ -643,8 +712,10 @@ def run_batch(input_dir: str | os.PathLike[str], output_dir: str | os.PathLike[s
                                                "error_class": r.error_class} for r in failed))
         finally:
             lock.release()
-    summary.seconds = time.perf_counter() - t0
-    if build:
+            summary.seconds = time.perf_counter() - t0
+            if reporter and not completed:
+                reporter.finish(summary)  # interrupted: close the progress bar, say what was done
+    if build and summary.processed:  # nothing new extracted: the dataset is as it was
         after_batch(out)
     if reporter:
         reporter.finish(summary)

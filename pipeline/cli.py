@@ -17,36 +17,10 @@ SUPPORTED = (".txt", ".docx", ".pdf")
 
 
 def expand_inputs(items: Sequence[str]) -> tuple[list[Path], list[str]]:
-    """Files, folders (recursively, supported suffixes only) and globs -> (files, problems).
+    """Files, folders (recursively, supported suffixes only) and globs -> (files, problems)."""
+    from pipeline.ingest import find_inputs
 
-    Symlink loops and unreadable folders are reported, not fatal.
-    """
-    files: list[Path] = []
-    problems: list[str] = []
-    for item in items:
-        matches = glob.glob(item, recursive=True) if any(ch in item for ch in "*?[") else [item]
-        if not matches:
-            problems.append(f"{item}: no such file or no match")
-        for m in sorted(matches):
-            p = Path(m)
-            if p.is_dir():
-                for root, dirs, names in os.walk(p, followlinks=False, onerror=lambda e: problems.append(f"{e.filename}: {e.strerror}")):
-                    dirs.sort()
-                    for name in sorted(names):
-                        f = Path(root) / name
-                        if f.suffix.lower() in SUPPORTED and not name.startswith("."):
-                            files.append(f)
-            elif p.exists() or p.is_symlink():
-                files.append(p)
-            else:
-                problems.append(f"{item}: no such file")
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        if f not in seen:
-            seen.add(f)
-            unique.append(f)
-    return unique, problems
+    return find_inputs(items, SUPPORTED)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -78,7 +52,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"error: {f}: internal error: {type(e).__name__}: {e}", file=sys.stderr)
             failed += 1
             continue
-        write_json_atomic(out_dir / name, report)
+        try:
+            write_json_atomic(out_dir / name, report)
+        except OSError as e:
+            print(f"error: {f}: cannot write {out_dir / name}: {e.strerror or e}", file=sys.stderr)
+            failed += 1
+            continue
         ok += 1
         if not args.quiet:
             n_ind = len(report["indicators"])
@@ -105,6 +84,91 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     return run_eval(gold_dir=Path(args.gold), pred_dir=Path(args.pred) if args.pred else None,
                     as_json=args.json, thresholds=Path(args.thresholds), corpora=Path(args.corpora))
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``govreport compare``: a thin wrapper around :func:`pipeline.compare.compare_files`."""
+    from decimal import Decimal, InvalidOperation
+
+    from pipeline.compare import collect_inputs, compare_files
+    from pipeline.compare_render import render, write_charts
+    from pipeline.store import write_json_atomic
+    from pipeline.validate import check_report
+
+    try:
+        tol, rel = Decimal(args.about_tolerance), Decimal(args.about_relative)
+    except InvalidOperation:
+        print("error: --about-tolerance and --about-relative take decimal numbers", file=sys.stderr)
+        return 2
+    years = None
+    if args.years:
+        first, _, last = args.years.partition("-")
+        if not (first.isdigit() and (not last or last.isdigit())):
+            print(f"error: --years {args.years}: expected YEAR or FIRST-LAST", file=sys.stderr)
+            return 2
+        years = (int(first), int(last or first))
+    split = lambda items: [x for item in items or [] for x in item.split(",") if x]  # noqa: E731
+    files, problems = collect_inputs(args.paths)
+    result, bad = compare_files(files, about_tolerance=tol, about_relative=rel, indicators=split(args.indicator),
+                                jurisdictions=split(args.jurisdiction), years=years, ceilings=split(args.ceiling))
+    for p in problems + bad:
+        print(f"error: {p}", file=sys.stderr)
+    if args.out:
+        check_report(result, args.out, schema="comparison")
+        write_json_atomic(args.out, result)
+    charts = write_charts(result, args.charts) if args.charts else []
+    if not args.quiet:
+        print(render(result, args.format), end="")
+    s = result["summary"]
+    print(f"{len(files) - len(bad)} reports compared: {s['rows']} rows ({s['compared']} with an outcome), "
+          f"{sum(s['revisions'].values())} revisions, {s['projects']} projects"
+          + (f"; {len(charts)} charts in {args.charts}" if args.charts else "")
+          + (f"; JSON in {args.out}" if args.out else ""), file=sys.stderr)
+    return 1 if problems or bad else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """``govreport build``: a thin wrapper around :func:`pipeline.dataset.build`."""
+    from pipeline.dataset import build
+
+    stats = build(args.output_dir, args.db)
+    for w in stats.skipped + stats.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    mb = lambda n: f"{n / 1e6:.1f} MB"  # noqa: E731
+    print(f"{stats.reports} reports -> {stats.db_path} ({mb(stats.bytes['duckdb'])}): "
+          + ", ".join(f"{n} {t}" for t, n in stats.rows.items() if t in ("documents", "indicators", "projects", "comparisons")),
+          file=sys.stderr)
+    print(f"{stats.dataset_dir}/: parquet {mb(stats.bytes.get('parquet', 0))}, csv {mb(stats.bytes.get('csv', 0))}, "
+          f"dta {mb(stats.bytes.get('dta', 0))}, datapackage.json; built in {stats.seconds:.1f}s", file=sys.stderr)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """``govreport query``: run SQL on the dataset and print the result; bad SQL is one line, exit 1."""
+    from pipeline.query import QueryError, format_result, run_query
+
+    sql = sys.stdin.read() if args.sql == "-" else args.sql
+    try:
+        columns, rows = run_query(sql, args.db)
+    except QueryError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    sys.stdout.write(format_result(columns, rows, args.format, max_width=args.max_width))
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """``govreport review``: a thin wrapper around :func:`pipeline.review.write_review`."""
+    from pipeline.review import write_review
+
+    t0 = time.perf_counter()
+    result = write_review(args.paths, args.out, compare=not args.no_compare)
+    for p in result.problems:
+        print(f"error: {p}", file=sys.stderr)
+    rows = "" if result.comparison_rows is None else f", {result.comparison_rows} comparison rows"
+    print(f"{len(result.pages)} review pages{rows} in {time.perf_counter() - t0:.1f}s; open {result.index}",
+          file=sys.stderr)
+    return 1 if result.problems or not result.pages else 0
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -148,7 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="Dask scheduler address (default with --executor dask: start a LocalCluster of N workers)")
     p.add_argument("--force", action="store_true", help="re-extract every file, even unchanged ones")
-    p.add_argument("--no-build", action="store_true", help="do not build the dataset after the batch")
+    p.add_argument("--no-build", action="store_true",
+                   help="do not build the dataset after the batch (by default it is rebuilt when a file was extracted)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors and the summary")
     p.set_defaults(func=cmd_run)
 
@@ -162,6 +227,73 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", default="corpora/gold/thresholds.yaml", help="committed minimum scores")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("compare", help="year-over-year comparison: targets vs actuals, revisions, projects",
+                       formatter_class=_Formatter,
+                       description="Group reports (extracted .json outputs, or .txt/.docx/.pdf sources, extracted now) by "
+                                   "jurisdiction, order them by year and compare each year's target with the actual "
+                                   "reported for it (met / exceeded / missed / not_comparable / pending), the target "
+                                   "with next year's (raised / lowered / unchanged / qualifier_changed / unit_changed / "
+                                   "added / dropped), and projects across reports (promised milestones done or "
+                                   "slipped). Prints the tables; writes JSON valid against "
+                                   "schemas/comparison.schema.json with --out. Conventions: README, Comparing years.",
+                       epilog="Example:\n  govreport compare corpora/national_gwr_20*.txt --indicator gdp_growth "
+                              "--years 2015-2025 --out national.json --charts charts/")
+    p.add_argument("paths", nargs="+", metavar="INPUTS", help="extracted .json reports or source files, folders or globs")
+    p.add_argument("--out", default=None, metavar="FILE", help="write the comparison JSON here")
+    p.add_argument("--format", choices=["text", "md"], default="text", help="table format on stdout (default: text)")
+    p.add_argument("--about-tolerance", default="0.5", metavar="X",
+                   help="half-width of a 左右 (about) target for percent and percentage_point units (default: 0.5)")
+    p.add_argument("--about-relative", default="0.05", metavar="R",
+                   help="half-width of a 左右 target as a share of its value, for other units (default: 0.05)")
+    p.add_argument("--ceiling", action="append", metavar="IDS",
+                   help="indicator ids (comma-separated) whose exact/about targets are upper limits, e.g. cpi,retail_price")
+    p.add_argument("--indicator", action="append", metavar="IDS", help="only these indicator ids (comma-separated)")
+    p.add_argument("--jurisdiction", action="append", metavar="NAMES", help="only these jurisdictions (comma-separated)")
+    p.add_argument("--years", default=None, metavar="FIRST-LAST", help="only rows for these years, e.g. 2015-2025")
+    p.add_argument("--charts", default=None, metavar="DIR", help="write one SVG per jurisdiction and indicator here")
+    p.add_argument("-q", "--quiet", action="store_true", help="print no tables, only errors and the summary")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("build", help="build the researchers' dataset (DuckDB, Parquet, CSV, Stata) from outputs",
+                       formatter_class=_Formatter,
+                       description="Read every report JSON below OUTPUTS_DIR and write tidy tables (documents, indicators, "
+                                   "projects, project_milestones, comparisons, target_revisions, ...) to an embedded "
+                                   "DuckDB database with views (exact DECIMAL(38,10) values), and to OUTPUTS_DIR/dataset/ "
+                                   "as Parquet, CSV (UTF-8 with BOM), Stata .dta and datapackage.json. Atomic: a failed "
+                                   "build leaves the previous dataset in place. README: For researchers.",
+                       epilog="Example:\n  govreport build outputs\n  govreport build outputs --db /tmp/reports.duckdb")
+    p.add_argument("output_dir", metavar="OUTPUTS_DIR", help="folder of extracted reports (govreport run --out)")
+    p.add_argument("--db", default=None, metavar="FILE", help="database file (default: OUTPUTS_DIR/govreport.duckdb)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("query", help="run SQL on the dataset", formatter_class=_Formatter,
+                       description="Run one SQL query (DuckDB dialect) on the dataset, read-only, and print the result. "
+                                   "Tables: documents, indicators, projects, project_milestones, comparisons, "
+                                   "target_revisions, indicator_definitions, build_info; views: indicator_cells, "
+                                   "indicator_panel, gdp_targets, target_vs_actual, projects_by_investment. "
+                                   "Bad SQL prints one line 'error: query failed: <reason>' and exits 1.",
+                       epilog="Example:\n  govreport query \"SELECT jurisdiction, year, raw FROM gdp_targets "
+                              "WHERE year = 2025 ORDER BY low DESC\" --format csv")
+    p.add_argument("sql", metavar="SQL", help="the query ('-' reads it from stdin)")
+    p.add_argument("--db", default="outputs", metavar="FILE",
+                   help="database file, or the outputs folder holding govreport.duckdb (default: outputs)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
+    p.add_argument("--max-width", type=int, default=40, metavar="N",
+                   help="table format: cut cells longer than N columns with … (default: 40)")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("review", help="HTML pages showing every extracted value in its source", formatter_class=_Formatter,
+                       description="Write one static, offline HTML page per report into DIR (the report text with every "
+                                   "target, actual, qualitative target and project highlighted; click one to see its "
+                                   "record; tables, filters, a chart of targets vs actuals) and DIR/index.html (every "
+                                   "report with counts, and the comparison rows of govreport compare).",
+                       epilog="Example:\n  govreport review outputs/*.json --out outputs/review")
+    p.add_argument("paths", nargs="+", metavar="REPORT_JSON",
+                   help="extracted .json reports or folders of them (sources .txt/.docx/.pdf are extracted first)")
+    p.add_argument("--out", default="review", metavar="DIR", help="output folder (default: review)")
+    p.add_argument("--no-compare", action="store_true", help="do not add the comparison rows and series charts")
+    p.set_defaults(func=cmd_review)
     return parser
 
 

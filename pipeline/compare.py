@@ -159,34 +159,9 @@ def collect_inputs(items: Sequence[str]) -> tuple[list[Path], list[str]]:
     >>> collect_inputs(["/nonexistent/x.json"])
     ([], ['/nonexistent/x.json: no such file'])
     """
-    import glob
+    from pipeline.ingest import SUPPORTED_SUFFIXES, find_inputs
 
-    sources = (".txt", ".docx", ".pdf")
-    outputs = tuple(s + ".json" for s in sources)
-    files: list[Path] = []
-    problems: list[str] = []
-    for item in items:
-        matches = sorted(glob.glob(item, recursive=True)) if any(ch in item for ch in "*?[") else [item]
-        if not matches:
-            problems.append(f"{item}: no such file or no match")
-        for m in matches:
-            p = Path(m)
-            if p.is_dir():
-                for root, dirs, names in os.walk(p, followlinks=False):
-                    dirs.sort()
-                    files.extend(Path(root) / n for n in sorted(names)
-                                 if n.lower().endswith(sources + outputs) and not n.startswith("."))
-            elif p.exists():
-                files.append(p)
-            else:
-                problems.append(f"{item}: no such file")
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        if f not in seen:
-            seen.add(f)
-            unique.append(f)
-    return unique, problems
+    return find_inputs(items, SUPPORTED_SUFFIXES + tuple(s + ".json" for s in SUPPORTED_SUFFIXES))
 
 
 def load_report(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -82,7 +82,7 @@ class RichReporter:
         if result.status == "failed":
             from rich.text import Text
 
-            self.console.print(Text.assemble(("error:", "red"), f" {result.path}: {result.reason}"))
+            self.console.print(Text.assemble(("error:", "red"), f" {result.path}: {result.reason}"), soft_wrap=True)
             self.failed += 1
         if result.status == "skipped":
             return
@@ -93,7 +93,7 @@ class RichReporter:
     def finish(self, summary: BatchSummary) -> None:
         if self.progress is not None:
             self.progress.stop()
-        self.console.print(summary.line(), highlight=False)
+        self.console.print(summary.line(), highlight=False, soft_wrap=True)
 
 
 def make_reporter(quiet: bool = False, stream: IO[str] | None = None) -> PlainReporter | RichReporter:

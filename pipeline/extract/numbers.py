@@ -168,6 +168,7 @@ class _Member:
     end: int                  # where the member ends (after its unit)
     plain_year: bool          # 4 ASCII/full-width digits 1900..2100, nothing else
     positional: bool = False  # a Chinese digit string of 2+ characters (一九八二), never a quantity
+    tail_mult: str = ""       # a multiplier closing a Chinese numeral (五千万 -> 万), lent to a range's first end
     leading_zero: bool = False  # 0571: digits with a leading zero (not 0.5)
 
 
@@ -459,6 +460,7 @@ class _Grammar:
             unit=unit, factor=factor, unit_raw=u_raw, mult_raw=mult_raw,
             infix=infix, start=start, end=end, plain_year=plain_year,
             positional=chinese and len(num) > 1 and all(c in self.cn_digit for c in num),
+            tail_mult=next((k for k in ("万亿", "亿", "万") if chinese and num.endswith(k)), ""),
             leading_zero=(not chinese and len(stripped) > 1 and stripped[0] in "0０"
                           and stripped[1] not in self.points),
         )
@@ -598,7 +600,7 @@ class _Grammar:
     def _join(self, a: _Member, b: _Member) -> tuple[_Member, _Member] | None:
         """Make the two ends of a range agree on their unit; None when they cannot be a range."""
         if a.unit is None and b.unit is not None:
-            mult = b.mult_raw if not a.has_mult else ""
+            mult = (b.mult_raw or b.tail_mult) if not a.has_mult else ""
             with localcontext(_CTX):
                 value = a.value * self.mults[mult] if mult else a.value
             a = replace(a, value=value, has_mult=a.has_mult or bool(mult), unit=b.unit, factor=b.factor,

@@ -55,7 +55,10 @@ def _prose_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
 @cache
 def _listed() -> regex.Pattern[str]:
     verbs = "|".join(map(regex.escape, _lex()["milestone_verbs"]))
-    return regex.compile(rf"(?P<list>[^，,。；;：:]{{4,200}}?){_lex()['list_close']}(?P<ms>{verbs})?")
+    return regex.compile(rf"{_lex()['list_close']}(?P<ms>{verbs})?")
+
+
+_CLAUSE_START = regex.compile(r"[^，,。；;：:]{4,200}$")
 
 
 def listed_projects(text: str) -> list[tuple[str, int, int, str | None]]:
@@ -64,10 +67,15 @@ def listed_projects(text: str) -> list[tuple[str, int, int, str | None]]:
     >>> [n for n, *_ in listed_projects("城市大脑、李家湾隧道等60个项目建成投用")]
     ['城市大脑', '李家湾隧道']
     """
-    out = []
-    for m in _listed().finditer(text):
-        pos = m.start("list")
-        for piece in regex.split(r"(、)", m.group("list")):
+    out: list[tuple[str, int, int, str | None]] = []
+    if "等" not in text:
+        return out
+    for m in _listed().finditer(text):  # find 等…项目, then the clause before it (scans the text once)
+        lm = _CLAUSE_START.search(text, max(0, m.start() - 200), m.start())
+        if lm is None:
+            continue
+        pos = lm.start()
+        for piece in regex.split(r"(、)", lm.group(0)):
             if piece == "、":
                 pos += 1
                 continue

@@ -123,7 +123,17 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
     out: list[IndicatorRecord] = []
     carry: tuple[str, int | None] | None = None  # "过去一年，…。国内生产总值增长10.3%" keeps last year
     period = False  # a paragraph that opens on a five-year period (“十二五”时期, 过去五年) stays there
+    found = find_quantities(text)  # once per run of text; no quantity crosses a sentence end
+    k = 0
     for sent in split_sentences(text, offset):
+        lo, hi = sent.start - offset, sent.end - offset
+        while k < len(found) and found[k].span[0] < lo:
+            k += 1
+        j = k
+        while j < len(found) and found[j].span[1] <= hi:
+            j += 1
+        sent_q = [replace(q, span=(q.span[0] - lo, q.span[1] - lo)) for q in found[k:j]] if j > k else []
+        k = j
         frame = sentence_frame(sent.text, part, ctx.review_year, ctx.plan_year)
         if rx(r"^\s*(——)?\s*([“\"]?十[一二三四五六]?五[”\"]?(时期|期间|以来)|过去五年|五年来|这五年|今后五年|未来五年)").match(sent.text):
             period = True
@@ -138,13 +148,15 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
             carry = None
         if carry and frame and frame[0] == "target" and not rx(r"今年|本年|明年|目标|预期|把|要|力争|确保").search(sent.text):
             frame = carry
-        if frame is None:
+        if frame is None or (not sent_q and not _union("qualitative").search(sent.text)
+                             and not _union_absent().search(sent.text)):
             continue
         kind, year = frame
         out += _sentence_records(sent.text, sent.start, kind, year, ctx.plan_year, section=section, page=page, table=table,
-                                 row=row, column=column, fallback_name=fallback_name)
+                                 row=row, column=column, fallback_name=fallback_name, quantities=sent_q)
         if kind == "target":
-            out += _qualitative_records(sent.text, sent.start, year, section=section, page=page, table=table, row=row, column=column)
+            out += _qualitative_records(sent.text, sent.start, year, section=section, page=page, table=table, row=row,
+                                        column=column, quantities=sent_q)
     return out
 
 
@@ -188,12 +200,12 @@ def _multi_year_before(sentence: str, pos: int) -> bool:
 
 
 def _sentence_records(sentence: str, start: int, kind: str, year: int | None, plan_year: int | None = None,
-                      **src: object) -> list[IndicatorRecord]:
+                      quantities: list[Quantity] | None = None, **src: object) -> list[IndicatorRecord]:
     out: list[IndicatorRecord] = []
     prev_end = 0
     prev: tuple[str | None, str] | None = None  # (indicator_id, name)
     fallback = src.pop("fallback_name", None)
-    quantities = _with_money_units(sentence, find_quantities(sentence))
+    quantities = _with_money_units(sentence, find_quantities(sentence) if quantities is None else quantities)
     quantities = _distribute_respectively(sentence, quantities)
     names = _respectively_names(sentence, quantities)
     for q in quantities:
@@ -333,7 +345,26 @@ def _distribute_respectively(sentence: str, quantities: list[Quantity]) -> list[
     return out
 
 
-_RESPECTIVELY = regex.compile(r"(?P<names>[\p{Han}A-Za-z0-9、和及与]{2,60}?)(?:增加值|增速|增幅)?(?P<mode>分别|(?:预期)?(?:增长|增速)?均(?=为|增长|达到|提高|下降|保持))")
+_RESPECTIVELY_MODE = regex.compile(r"分别|(?:预期)?(?:增长|增速)?均(?=为|增长|达到|提高|下降|保持)")
+_NAMES_BEFORE = regex.compile(r"(?P<names>[\p{Han}A-Za-z0-9、和及与]{2,60}?)(?:增加值|增速|增幅)?$")
+
+
+class _Respectively:
+    """A 分别/均 list: the names before the word and where the word ends (found backwards from the word,
+    so a sentence is scanned once)."""
+
+    def __init__(self, sentence: str, mode: regex.Match[str]) -> None:
+        window_start = max(0, mode.start() - 66)
+        m = _NAMES_BEFORE.search(sentence, window_start, mode.start())
+        self.ok = m is not None
+        self.names = m.group("names") if m else ""
+        self.names_start = m.start("names") if m else mode.start()
+        self.mode = mode.group(0)
+        self.end = mode.end()
+
+
+def _respectively_matches(sentence: str) -> list[_Respectively]:
+    return [r for r in (_Respectively(sentence, m) for m in _RESPECTIVELY_MODE.finditer(sentence)) if r.ok]
 
 
 def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple[int, int], list[str]]:
@@ -343,12 +374,14 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
     城镇 + 农村居民人均可支配收入 -> 城镇居民人均可支配收入; 粮食播种面积 + 产量 -> 粮食产量.
     """
     out: dict[tuple[int, int], list[str]] = {}
-    for m in _RESPECTIVELY.finditer(sentence):
-        head = rx(r"^(其中|全年|今年)").sub("", rx(r"[，,；;：:]").split(m.group("names"))[-1])
+    if "分别" not in sentence and "均" not in sentence:
+        return out
+    for m in _respectively_matches(sentence):
+        head = rx(r"^(其中|全年|今年)").sub("", rx(r"[，,；;：:]").split(m.names)[-1])
         head = rx(r"^城乡(常住)?居民(.*)$").sub(r"城镇\1居民\2和农村\1居民\2", head)  # 城乡居民X = 城镇居民X, 农村居民X
         parts = [p for p in rx(r"[、和及与]").split(head) if p]
-        after = [q for q in quantities if q.span[0] >= m.end() and q.unit is not None]
-        one_value = bool(after) and len(parts) >= 2 and (m.group("mode") != "分别" or len(after) == 1 or
+        after = [q for q in quantities if q.span[0] >= m.end and q.unit is not None]
+        one_value = bool(after) and len(parts) >= 2 and (m.mode != "分别" or len(after) == 1 or
                                                           _CLAUSE.search(sentence, after[0].span[1], after[1].span[0]))
         after = after[:1] if one_value else after[: len(parts)]
         if len(parts) < 2 or not after or (not one_value and len(after) != len(parts)):
@@ -364,7 +397,7 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
                     names.append(longest[:2] + p)
             else:
                 names.append(p)
-        suffix = rx(r"分别|均|预期").sub("", sentence[m.start("names") + len(m.group("names")): m.end()])
+        suffix = rx(r"分别|均|预期").sub("", sentence[m.names_start + len(m.names): m.end])
         if one_value:
             out[after[0].span] = [n + suffix for n in names]
             continue
@@ -381,11 +414,13 @@ def _respectively_names(sentence: str, quantities: list[Quantity]) -> dict[tuple
     return out
 
 
-def _qualitative_records(sentence: str, start: int, year: int | None, **src: object) -> list[IndicatorRecord]:
+def _qualitative_records(sentence: str, start: int, year: int | None, quantities: list[Quantity] | None = None,
+                         **src: object) -> list[IndicatorRecord]:
     out: list[IndicatorRecord] = []
     if not _union("qualitative").search(sentence) and not _union_absent().search(sentence):
         return out
-    quantities = find_quantities(sentence)
+    if quantities is None:
+        quantities = find_quantities(sentence)
     for m in alias_pattern().finditer(sentence):
         if sentence[max(0, m.start() - 1):m.start()] in ("与", "和", "同", "于"):
             continue

@@ -16,12 +16,45 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import Sequence
 
 from pipeline.errors import IngestError
 from pipeline.model import Block, Document, Format, assemble
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
 MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def find_inputs(items: Sequence[str], suffixes: tuple[str, ...] = SUPPORTED_SUFFIXES) -> tuple[list[Path], list[str]]:
+    """Files, folders (searched recursively for names ending in ``suffixes``) and globs -> (files, problems).
+
+    A file named directly is taken as it is. Links to folders are not followed (no loops); an
+    unreadable folder is a problem, not a crash.
+
+    >>> find_inputs(["/nonexistent/x.txt"])
+    ([], ['/nonexistent/x.txt: no such file'])
+    """
+    import glob
+
+    files: list[Path] = []
+    problems: list[str] = []
+    for item in items:
+        matches = sorted(glob.glob(item, recursive=True)) if any(ch in item for ch in "*?[") else [item]
+        if not matches:
+            problems.append(f"{item}: no such file or no match")
+        for m in matches:
+            p = Path(m)
+            if p.is_dir():
+                for root, dirs, names in os.walk(p, followlinks=False,
+                                                 onerror=lambda e: problems.append(f"{e.filename}: {e.strerror}")):
+                    dirs.sort()
+                    files.extend(Path(root) / n for n in sorted(names)
+                                 if n.lower().endswith(suffixes) and not n.startswith("."))
+            elif p.exists() or p.is_symlink():
+                files.append(p)
+            else:
+                problems.append(f"{item}: no such file")
+    return list(dict.fromkeys(files)), problems
 
 
 def sniff_format(data: bytes, path: str) -> Format:
