@@ -88,9 +88,40 @@ def listed_projects(text: str) -> list[tuple[str, int, int, str | None]]:
 
 
 @cache
+def _framed() -> regex.Pattern[str]:
+    lex = _lex()
+    return regex.compile(rf"{lex['frame_lead']}(?P<list>[^，,。；;：:]{{4,120}}?)(?:等[\p{{Han}}]{{0,6}}?)?{lex['frame_close']}")
+
+
+def framed_projects(text: str) -> list[tuple[str, int, int, str]]:
+    """Names between a verb and the work: 加快推动支坪长江大桥、中梁山隧道、星岚大道等桥隧道路建设.
+
+    >>> [n for n, *_ in framed_projects("加快推动支坪长江大桥、中梁山隧道、星岚大道等桥隧道路建设")]
+    ['支坪长江大桥', '中梁山隧道', '星岚大道']
+    """
+    out: list[tuple[str, int, int, str]] = []
+    ends = _name_end()
+    for m in _framed().finditer(text):
+        pos = m.start("list")
+        for piece in regex.split(r"(、)", m.group("list")):
+            name = clean_name(piece.strip("“”")) if piece != "、" else None
+            if name and ends.search(name):
+                start = pos + piece.find(name)
+                out.append((name, start, start + len(name), m.group(0)[m.end("list") - m.start():]))
+            pos += len(piece)
+    return out
+
+
+@cache
+def _name_end() -> regex.Pattern[str]:
+    suffixes = "|".join(map(regex.escape, _lex()["name_suffixes"]))
+    return regex.compile(rf"(?:{suffixes})(?:[（(][\p{{Han}}]{{1,10}}[）)])?$")
+
+
+@cache
 def _name_before() -> regex.Pattern[str]:
     suffixes = "|".join(map(regex.escape, _lex()["name_suffixes"]))
-    return regex.compile(rf"(?:^|[，,。；;、：:])(?P<name>[\p{{Han}}A-Za-z0-9]{{2,24}}(?:{suffixes})(?:[（(][\p{{Han}}]{{1,10}}[）)])?)$")
+    return regex.compile(rf"(?:^|[，,。；;、：:“])(?P<name>[\p{{Han}}A-Za-z0-9]{{2,24}}(?:{suffixes})(?:[（(][\p{{Han}}]{{1,10}}[）)])?)”?(?:相继|先后|均|已|正式|顺利|陆续)?$")
 
 
 def clean_name(name: str) -> str | None:
@@ -183,7 +214,7 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
             if m.group("ms"):
                 rec.milestones.append((m.group("ms"), None))
             out.append(rec)
-        for name, s0, e0, verb in listed_projects(b.text):
+        for name, s0, e0, verb in listed_projects(b.text) + framed_projects(b.text):
             if name in seen:
                 continue
             seen.add(name)
@@ -192,18 +223,22 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
                                      char_end=b.char_start + e0, page=b.page, extractor="projects.v1"))
         taken = [(m.start(), m.end()) for m in invested.finditer(b.text)]
         for mv in named.finditer(b.text):
-            window_start = max(0, mv.start() - 40)
-            m = _name_before().search(b.text, window_start, mv.start())
-            if m is None:
-                continue
-            name = clean_name(m.group("name"))
-            if name is None or name in seen or "等" in name or rx(r"\d+个").search(name):
-                continue
-            if any(s < mv.end() and m.start() < e for s, e in taken):
-                continue
-            seen.add(name)
-            out.append(ProjectRecord(name=name, investment=None, capacity=None, milestones=[(mv.group("ms"), None)],
-                                     text=b.text[m.start("name"):mv.end()], section=path, table=None,
-                                     char_start=b.char_start + m.start("name"), char_end=b.char_start + mv.end(),
-                                     page=b.page, extractor="projects.v1"))
+            end = mv.start()
+            while True:  # A、B相继建成通车: the names listed before the verb, right to left
+                m = _name_before().search(b.text, max(0, end - 40), end)
+                if m is None:
+                    break
+                name = clean_name(m.group("name"))
+                ok = not (name is None or name in seen or "等" in name or rx(r"\d+个").search(name)
+                          or any(s < mv.end() and m.start() < e for s, e in taken))
+                if ok and name:
+                    seen.add(name)
+                    out.append(ProjectRecord(name=name, investment=None, capacity=None,
+                                             milestones=[(mv.group("ms"), None)],
+                                             text=b.text[m.start("name"):mv.end()], section=path, table=None,
+                                             char_start=b.char_start + m.start("name"), char_end=b.char_start + mv.end(),
+                                             page=b.page, extractor="projects.v1"))
+                if b.text[m.start():m.start() + 1] != "、":
+                    break
+                end = m.start()
     return out
