@@ -109,6 +109,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         years = (int(first), int(last or first))
     split = lambda items: [x for item in items or [] for x in item.split(",") if x]  # noqa: E731
     files, problems = collect_inputs(args.paths)
+    if not files:
+        for p in problems:
+            print(f"error: {p}", file=sys.stderr)
+        print(f"error: no reports or report files found in {' '.join(args.paths)}", file=sys.stderr)
+        return 1
     result, bad = compare_files(files, about_tolerance=tol, about_relative=rel, indicators=split(args.indicator),
                                 jurisdictions=split(args.jurisdiction), years=years, ceilings=split(args.ceiling))
     for p in problems + bad:
@@ -130,7 +135,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """``govreport build``: a thin wrapper around :func:`pipeline.dataset.build`."""
     from pipeline.dataset import build
+    from pipeline.ingest import SUPPORTED_SUFFIXES, find_inputs
 
+    found, _ = find_inputs([str(args.output_dir)], tuple(s + ".json" for s in SUPPORTED_SUFFIXES))
+    if not found:
+        print(f"error: {args.output_dir}: no extracted reports (*.txt.json, *.docx.json, *.pdf.json) below it; "
+              f"run `govreport run INPUT_DIR --out {args.output_dir}` first", file=sys.stderr)
+        return 1
     stats = build(args.output_dir, args.db)
     for w in stats.skipped + stats.warnings:
         print(f"warning: {w}", file=sys.stderr)

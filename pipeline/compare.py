@@ -173,7 +173,7 @@ def load_report(path: str | os.PathLike[str]) -> dict[str, Any]:
 
     p = Path(path)
     if p.suffix.lower() == ".json":
-        from pipeline.validate import validate_report
+        from pipeline.validate import is_valid, validate_report
 
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
@@ -181,8 +181,8 @@ def load_report(path: str | os.PathLike[str]) -> dict[str, Any]:
             raise IngestError(str(p), f"not a JSON report: {e}") from e
         if not isinstance(data, dict):
             raise IngestError(str(p), "not a govreport report: top level is not an object")
-        problems = validate_report(data)
-        if problems:
+        if not is_valid(data):  # fast path; jsonschema only to name the first problem
+            problems = validate_report(data) or ["does not validate"]
             raise IngestError(str(p), f"not a govreport report: {problems[0]}")
         return data
     from pipeline.process import extract_file
@@ -333,7 +333,6 @@ def revision_of(old: dict[str, Any] | None, new: dict[str, Any] | None) -> tuple
 # records
 
 
-_MULTI_YEAR = regex.compile(r"(?:年均|年平均)(?!浓度)|平均每年|每年平均|期间|五年|[“\"]?[一二三四五六七八九十]{1,3}五[”\"]")
 _CLAUSE_END = regex.compile(r"[。；;，,：:！？!?\n]")
 
 
@@ -346,7 +345,9 @@ def is_multi_year(report: dict[str, Any], rec: dict[str, Any]) -> bool:
     lo = max(0, start - 60)
     before = text[lo:start]
     cut = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
-    return bool(_MULTI_YEAR.search(before[cut:]))
+    from pipeline.extract.prose import _is_multi_year  # the extractor's own vocabulary (statements.yaml)
+
+    return _is_multi_year(before[cut:])
 
 
 @dataclass

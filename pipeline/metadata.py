@@ -27,9 +27,9 @@ _YEAR = regex.compile(r"(?<!\d)(19[4-9]\d|20\d\d)\s*年")
 _DELIVERED = regex.compile(r"(?<!\d)(19[4-9]\d|20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日.{0,12}?(?:在|第|人民代表大会)")
 _REVIEW_HEAD = regex.compile(r"(?m)^\s*[一二三四五六七八九十、（）()]*\s*(?<!\d)(19[4-9]\d|20\d\d)\s*年(?:国内)?(?:工作|计划执行情况|国民经济和社会发展计划执行情况)?的?(?:回顾|执行情况)|刚刚过去的\s*(19[4-9]\d|20\d\d)\s*年")
 _CONGRESS = regex.compile(r"在?\s*(?P<name>[\p{Han}]{2,24}?)\s*第\s*[\p{Han}\d]{1,4}\s*届\s*人民代表大会")
-_UNIT = regex.compile(r"\p{Han}+?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|区|县|旗|州|盟)")
+# a unit ends at its suffix; 州 only when no 市 follows (杭州市 is one unit, not 杭州 + 市)
+_UNIT = regex.compile(r"\p{Han}+?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|区|县|旗|州(?!市)|盟)")
 _CITYLIKE = regex.compile(r"(?<![\p{Han}])?(\p{Han}{2,4}(?:市|盟|州))")
-_NOT_PLACE = regex.compile(r"(城市|强市|入市|上市|超市|街市|夜市|集市|股市|楼市|门市|都市|省市|县市|市市|全市|本市|我市|该市|各市|新市|城区|市区)$")
 
 
 def normalize_years(text: str) -> str:
@@ -77,7 +77,7 @@ class Metadata:
 
 
 def find_title(doc: Document) -> str | None:
-    """The first content line (within the first 12) that names a report; else the first line."""
+    """The first content line (within the first 8) that ends like a report title (…报告, …纲要); else None."""
     lines = [b.text for b in doc.blocks if b.content and b.kind != "table"][:8]
     for t in lines:
         if len(t) <= 80 and regex.search(r"(报告|纲要|决算|预算|草案)(\s*[（(][^）)]*[）)])?$", t) and not regex.search(r"[，。]", t):
@@ -136,7 +136,7 @@ def find_jurisdiction(title: str, opening: str, full_text: str) -> dict[str, str
         parent = _find_parent(own, full_text)
     if own.endswith(("区", "县", "旗", "自治县", "自治旗")):
         level = "county"
-    elif (parent and parent not in provinces) or regex.search(r"县级市|百强县|县域经济", full_text):
+    elif (parent and parent not in provinces) or regex.search(str(_lex()["county_city_hints"]), full_text):
         level = "county"  # a county-level city
     else:
         level = "city"
@@ -144,19 +144,28 @@ def find_jurisdiction(title: str, opening: str, full_text: str) -> dict[str, str
 
 
 def _find_parent(own: str, text: str) -> str | None:
-    """The city a county belongs to: 'X市<own>' in the text, else the most-mentioned other city."""
+    """The city a county belongs to: 'X市<own>' in the text, else the city mentioned most often that
+    the text also names as a government (X市委, X市人民政府); None when neither is found.
+
+    >>> _find_parent("海拉尔区", "呼伦贝尔市委、市政府。全市。呼伦贝尔市")
+    '呼伦贝尔市'
+    >>> _find_parent("晋江市", "我代表市人民政府。我代表市政府") is None
+    True
+    """
+    not_place = regex.compile(str(_lex()["not_place"]))
     m = regex.search(rf"(\p{{Han}}{{2,4}}(?:市|盟|州|地区))\s*{regex.escape(own)}", text)
     if m:
         units = parse_units(m.group(1))
-        if units and units[-1] != own and not _NOT_PLACE.search(units[-1]):
+        if units and units[-1] != own and not not_place.search(units[-1]):
             return units[-1]
     counts: Counter[str] = Counter()
     for m3 in regex.finditer(r"(?<![\p{Han}])(\p{Han}{2,4}(?:市|盟))|(?<=[在与和对是为及、，。“])(\p{Han}{2,4}(?:市|盟))", text):
         cand = m3.group(1) or m3.group(2)
-        if cand != own and not _NOT_PLACE.search(cand) and cand not in _provinces():
+        if cand != own and not not_place.search(cand) and cand not in _provinces():
             counts[cand] += 1
+    marks = str(_lex()["parent_marks"])
     for cand, n in counts.most_common(3):
-        if n >= 2:
+        if n >= 2 and regex.search(rf"{regex.escape(cand)}{marks}", text):
             return cand
     return None
 

@@ -63,7 +63,8 @@ def _connect(db: Path) -> Any:
     import duckdb
 
     try:
-        return duckdb.connect(str(db), read_only=True)
+        # read-only, and no file or network access from SQL (COPY … TO, read_text): a query only reads the dataset
+        return duckdb.connect(str(db), read_only=True, config={"enable_external_access": False})
     except duckdb.Error as e:
         raise QueryError(f"cannot open {db}: {one_line(str(e))}") from e
 
@@ -75,10 +76,12 @@ def run_query(sql: str, db: str | os.PathLike[str] = "outputs") -> tuple[list[st
     """
     import duckdb
 
+    if not sql.strip().strip(";").strip():
+        raise QueryError("query failed: the SQL is empty")
     con = _connect(resolve_db(db))
     try:
         cur = con.execute(sql)
-        if cur.description is None:
+        if cur is None or cur.description is None:
             return [], []
         return [d[0] for d in cur.description], cur.fetchall()
     except duckdb.Error as e:

@@ -755,16 +755,26 @@ def load_reports(items: Iterable[Any]) -> tuple[list[dict[str, Any]], list[str],
             except PipelineError as e:
                 problems.append(str(e))
             continue
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        if not p.exists() and any(ch in str(item) for ch in "*?["):  # a glob the shell did not expand
+            from pipeline.ingest import find_inputs
+
+            files, missing = find_inputs([str(item)], (".json",))
+            problems += missing
+            more, names, probs = load_reports(files)
+            reports += more
+            stems += [n[:-5] for n in names]
+            problems += probs
+            continue
+        from pipeline.compare import load_report  # the one loader: a schema-valid report or a clear error
+        from pipeline.errors import PipelineError
+
+        if not p.exists():
             problems.append(f"{p}: no such file")
             continue
-        except (OSError, ValueError) as e:
-            problems.append(f"{p}: not a JSON report: {e}")
-            continue
-        if not _is_report(data):
-            problems.append(f"{p}: not a govreport report (no text/indicators/document)")
+        try:
+            data = load_report(p)
+        except PipelineError as e:
+            problems.append(str(e))
             continue
         reports.append(data)
         stems.append(p.name[:-5] if p.name.lower().endswith(".json") else p.name)

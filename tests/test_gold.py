@@ -92,3 +92,31 @@ def test_gold_value_agrees_with_quote(document: str, i: int, item: dict) -> None
 def test_gold_thresholds_file_is_valid() -> None:
     th = yaml.safe_load((GOLD / "thresholds.yaml").read_text(encoding="utf-8"))
     assert th and all(("min" in v) or ("max" in v) for v in th.values())
+
+
+# Independent of the extractor: a few wording rules a value must agree with (its quote plus its note).
+_WORDS = {
+    "percentage_point": r"百分点",
+    "percent": r"[%％]|百分之|百分比",
+    "about": r"左右|约|上下|近|大体|大约",
+    "at_least": r"以上|不低于|不少于|超过|超|突破|多于|逾|余|至少|多|更多|高于|跨上|迈上|台阶",
+    "at_most": r"以内|以下|不超过|不高于|低于|控制在|最多|以上",  # 以上: a fall of at least X (下降3%以上)
+    "range": r"[—–\-－~～至到]",
+    "negative": r"下降|降低|减少|压减|压降|回落|下滑|缩小|降|减|[-－−]",
+}
+
+
+@pytest.mark.parametrize("document, i, item", ITEMS, ids=[f"{d}-{i}" for d, i, _ in ITEMS])
+def test_gold_value_agrees_with_its_wording(document: str, i: int, item: dict) -> None:  # type: ignore[type-arg]
+    """Unit, qualifier and sign are checked against the words of the quote, not by the grammar."""
+    if item["status"] != "numeric":
+        return
+    words = item["quote"] + " " + item.get("note", "")
+    unit = item.get("unit")
+    if unit in ("percentage_point", "percent"):
+        assert regex.search(_WORDS[unit], words), f"{unit} without its word in {words!r}"
+    if item["qualifier"] in ("about", "at_least", "at_most", "range"):
+        assert regex.search(_WORDS[item["qualifier"]], words), f"{item['qualifier']} without its word in {words!r}"
+    values = [Decimal(v) for v in (item.get("low"), item.get("high")) if v is not None]
+    if any(v < 0 for v in values):
+        assert regex.search(_WORDS["negative"], words), f"negative value without a falling word in {words!r}"

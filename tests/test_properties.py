@@ -226,6 +226,17 @@ def _mixed_line(n_bytes: int) -> str:
 def test_adversarial_200kb_line_finishes(name: str) -> None:
     text = _mixed_line(200_000) if name == "all patterns mixed" else bench.line_of(bench.PATTERNS[name], 200_000)
     assert len(text.encode()) >= 200_000 and "\n" not in text
-    qs = find_quantities(text)
+    import signal
+
+    def too_slow(signum: int, frame: object) -> None:
+        raise TimeoutError("find_quantities on a 200 KB line took over 60 s: catastrophic backtracking?")
+
+    # a generous wall-clock guard so a backtracking bug fails instead of hanging CI (bench/ measures speed)
+    old = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(60)
+    try:
+        qs = find_quantities(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
     tn._check_invariants(text, qs)
-    assert decimal_to_str(Decimal(len(qs))).isdigit()

@@ -136,31 +136,49 @@ def clean_name(name: str) -> str | None:
     return name
 
 
+_MONEY_UNITS = {"CNY", "USD", "EUR", "JPY", "HKD"}
+
+
 def parse_description(text: str) -> tuple[tuple[Decimal, str, str] | None, str | None, list[tuple[str, int | None]]]:
-    """(investment, capacity, milestones) from a project description."""
+    """(investment, capacity, milestones) from a project description.
+
+    The amount is read by the quantity grammar right after an investment word; an amount with 万/亿
+    and no currency (总投资300亿) is yuan.
+
+    >>> parse_description("投资1,200万元，建设厂房")[0], parse_description("总投资约12.5亿美元")[0][:2]
+    ((Decimal('12000000'), 'CNY', '投资1,200万元'), (Decimal('1250000000'), 'USD'))
+    >>> parse_description("投资5%，建设")[0] is None
+    True
+    """
     investment = None
-    cues = "|".join(map(regex.escape, _lex()["investment_cues"]))
-    m = rx(rf"(?:{cues})\s*(?:约|近|超)?\s*[\d.]+\s*(?:万亿|亿|万)?\s*元?").search(text)
-    if m:
-        qs = find_quantities(m.group(0))
-        if qs and qs[0].low is not None:
-            q = qs[0]
-            value = q.low
-            unit = q.unit or "CNY"
-            if q.unit is None:  # "投资300亿": money without 元
-                value = _scale_money(m.group(0)) or value
-            investment = (value, unit if unit == "CNY" or q.unit else "CNY", m.group(0).strip())
+    cue = rx("|".join(map(regex.escape, _lex()["investment_cues"]))).search(text)
+    if cue:
+        for q in find_quantities(text[cue.end():cue.end() + 24]):
+            if q.span[0] > 4 or q.low is None:
+                break  # the amount must follow the cue (投资约…, 总投资…)
+            unit = q.unit if q.unit in _MONEY_UNITS else ("CNY" if q.unit is None and q.raw[-1:] in "万亿" else None)
+            if unit:
+                investment = (q.low, unit, text[cue.start():cue.end() + q.span[1]])
+            break
     cap = _CAPACITY.search(text)
     milestones = [(f"{y}年{rest}", int(y)) for y, rest in _MILESTONE.findall(text)]
     return investment, cap.group(0) if cap else None, milestones
 
 
-def _scale_money(text: str) -> Decimal | None:
-    m = rx(r"([\d.]+)\s*(万亿|亿|万)?").search(text)
-    if not m:
-        return None
-    factor = {"万亿": Decimal("1e12"), "亿": Decimal("1e8"), "万": Decimal("1e4"), None: Decimal(1)}[m.group(2)]
-    return (Decimal(m.group(1)) * factor).normalize()
+def merge_projects(records: list[ProjectRecord]) -> list[ProjectRecord]:
+    """One record per project name: a record with an investment (a 专栏 row) takes the place of an
+    earlier mention without one; milestones from every mention are kept once each."""
+    by_name: dict[str, ProjectRecord] = {}
+    for r in records:
+        first = by_name.get(r.name)
+        if first is None:
+            by_name[r.name] = r
+            continue
+        keep, other = (r, first) if (r.investment and not first.investment) else (first, r)
+        keep.milestones = list(dict.fromkeys(keep.milestones + other.milestones))
+        keep.capacity = keep.capacity or other.capacity
+        by_name[r.name] = keep
+    return list(by_name.values())
 
 
 def _record(name: str, desc: str, block: Block, section: str, start: int, end: int, table: int | None) -> ProjectRecord:
@@ -205,7 +223,8 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
             out.append(_record(clean_name(b.text) or b.text, nxt.text, b, path, b.char_start, nxt.char_end, None))
             continue
         invested, named = _prose_patterns()
-        for m in invested.finditer(b.text):
+        invested_matches = list(invested.finditer(b.text))
+        for m in invested_matches:
             name = clean_name(m.group("name"))
             if name is None or name in seen:
                 continue
@@ -221,7 +240,7 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
             out.append(ProjectRecord(name=name, investment=None, capacity=None, milestones=[(verb, None)] if verb else [],
                                      text=b.text[s0:e0], section=path, table=None, char_start=b.char_start + s0,
                                      char_end=b.char_start + e0, page=b.page, extractor="projects.v1"))
-        taken = [(m.start(), m.end()) for m in invested.finditer(b.text)]
+        taken = [(m.start(), m.end()) for m in invested_matches]
         for mv in named.finditer(b.text):
             end = mv.start()
             while True:  # A、B相继建成通车: the names listed before the verb, right to left
@@ -241,4 +260,4 @@ def extract_projects(ctx: Context) -> list[ProjectRecord]:
                 if b.text[m.start():m.start() + 1] != "、":
                     break
                 end = m.start()
-    return out
+    return merge_projects(out)
