@@ -61,7 +61,14 @@ def test_cli_version_and_module_entry_point() -> None:
     assert out.stdout.startswith("govreport ")
 
 
-@pytest.mark.parametrize("command", ["extract", "run", "eval"])
+COMMANDS = sorted(next(a for a in build_parser()._actions if a.dest == "command").choices)  # type: ignore[union-attr]
+
+
+def test_cli_has_every_command_of_the_issues() -> None:
+    assert {"extract", "run", "eval", "compare", "build", "query", "review"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_cli_help_ends_with_an_example(command: str) -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices[command]  # type: ignore[union-attr]
@@ -70,7 +77,7 @@ def test_cli_help_ends_with_an_example(command: str) -> None:
     assert help_text.splitlines()[-1].strip().startswith("govreport ")
 
 
-@pytest.mark.parametrize("command", ["extract", "run", "eval"])
+@pytest.mark.parametrize("command", COMMANDS)
 def test_cli_commands_are_documented_in_readme(command: str) -> None:
     assert f"govreport {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
 
