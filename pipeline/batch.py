@@ -45,7 +45,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Callable, Iterable, Literal, Protocol
 
-from pipeline import __version__
+from pipeline.version import code_version
 from pipeline.errors import PipelineError
 
 SUPPORTED = (".txt", ".docx", ".pdf")
@@ -179,57 +179,11 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def _module_file(pkg_root: Path, name: str) -> Path | None:
-    """``pipeline.extract.numbers`` -> its .py file below ``pkg_root`` (the folder holding ``pipeline/``)."""
-    base = pkg_root.joinpath(*name.split("."))
-    for f in (base.with_suffix(".py"), base / "__init__.py"):
-        if f.is_file():
-            return f
-    return None
-
-
-def extraction_sources() -> list[Path]:
-    """The files that decide an output: every ``pipeline`` module that ``pipeline.process`` imports,
-    directly or not (imports inside functions included; found with :mod:`ast`, so the list does not
-    depend on what this process happens to have imported), the lexicons and the report and lexicon schemas."""
-    import ast
-
-    root = Path(__file__).resolve().parent.parent
-    seen: dict[str, Path] = {}
-    todo = ["pipeline.process"]
-    while todo:
-        name = todo.pop()
-        f = _module_file(root, name)
-        if name in seen or f is None:
-            continue
-        seen[name] = f
-        package = name if f.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                todo += [a.name for a in node.names if a.name.split(".")[0] == "pipeline"]
-            elif isinstance(node, ast.ImportFrom):
-                mod = node.module or ""
-                if node.level:
-                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    mod = ".".join(parts + ([mod] if mod else []))
-                if mod.split(".")[0] == "pipeline":
-                    todo.append(mod)
-                    todo += [f"{mod}.{a.name}" for a in node.names]
-    files = set(seen.values())
-    files |= set((root / "pipeline" / "lexicon").glob("*.yaml"))
-    files |= {f for f in (root / "schemas" / "report.schema.json", root / "schemas" / "lexicon.schema.json") if f.is_file()}
-    return sorted(files)
-
-
 def pipeline_version() -> str:
-    """``__version__`` plus a hash of :func:`extraction_sources`: editing the extraction code, a lexicon
-    or a schema makes every output out of date; editing the CLI, the batch machinery or the evaluation
-    does not. Computed afresh at each call (a few ms): worker processes import the code as it is now."""
-    root = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for f in extraction_sources():
-        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return f"{__version__}+{h.hexdigest()[:12]}"
+    """``__version__`` plus a hash of the files that decide an extraction (see :mod:`pipeline.version`):
+    editing the extraction code, a lexicon or a schema makes every output out of date; editing the CLI,
+    the batch machinery, the dataset or the evaluation does not."""
+    return code_version()
 
 
 def load_manifest(output_dir: Path) -> dict[str, dict[str, Any]]:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from pipeline import __version__
+from pipeline.version import __version__
 from pipeline.errors import PipelineError
 
 SUPPORTED = (".txt", ".docx", ".pdf")

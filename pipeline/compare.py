@@ -127,7 +127,7 @@ from typing import Any, Iterable, Sequence
 
 import regex
 
-from pipeline import __version__
+from pipeline.version import __version__
 from pipeline.normalize import dec
 
 COMPARISON_SCHEMA_VERSION = "1.0"

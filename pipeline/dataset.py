@@ -54,7 +54,7 @@ from typing import Any, Iterable
 
 import regex
 
-from pipeline import __version__
+from pipeline.version import __version__
 from pipeline.errors import PipelineError
 
 DECIMAL_PRECISION = 38

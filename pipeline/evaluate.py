@@ -36,6 +36,7 @@ import yaml
 
 from pipeline.errors import PipelineError
 from pipeline.validate import SCHEMAS
+from pipeline.version import code_version
 
 _WS = regex.compile(r"\s+")
 
@@ -272,6 +273,10 @@ def evaluate(gold_dir: Path, corpora: Path, pred_dir: Path | None = None) -> lis
                 if not f.exists():
                     raise PipelineError(f"{f}: no prediction for gold source {src}")
                 pred = json.loads(f.read_text(encoding="utf-8"))
+                made_by = (pred.get("pipeline") or {}).get("code_version")
+                if made_by != code_version():
+                    print(f"warning: {f}: made by code {made_by}, not the current {code_version()}: "
+                          "scores describe that code (rerun govreport run)", file=sys.stderr)
             else:
                 pred = extract_file(corpora / src)
             results.append(score_source(gold, src, pred))

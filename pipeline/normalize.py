@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline import __version__
+from pipeline.version import __version__, process_code_version
 from pipeline.extract import DEFAULT_EXTRACTORS, IndicatorRecord, ProjectRecord
 from pipeline.metadata import Metadata
 from pipeline.model import Document
@@ -92,7 +92,7 @@ def build_report(doc: Document, meta: Metadata, root: Section, indicators: list[
                  projects: list[ProjectRecord], source_path: str) -> dict[str, object]:
     return {
         "schema_version": SCHEMA_VERSION,
-        "pipeline": {"version": __version__, "extractors": list(DEFAULT_EXTRACTORS)},
+        "pipeline": {"version": __version__, "code_version": process_code_version(), "extractors": list(DEFAULT_EXTRACTORS)},
         "document": {
             "source": {"path": source_path, "sha256": doc.sha256, "format": doc.format, "pages": doc.n_pages},
             "title": meta.title,
