@@ -26,6 +26,7 @@ import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -130,20 +131,34 @@ def _value_matches(g: dict[str, Any], p: dict[str, Any]) -> bool:
             and g.get("unit") == v.get("unit"))
 
 
+GROUPS_FILE = Path(__file__).resolve().parent.parent / "corpora" / "gold" / "groups.yaml"
+
+
+@cache
+def _groups(path: Path = GROUPS_FILE) -> dict[str, dict[str, Any]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def groups_of(document: str, item: dict[str, Any]) -> list[str]:
-    """Named groups a gold item counts in (the issue's acceptance metrics)."""
+    """Named groups a gold item counts in, as declared in corpora/gold/groups.yaml.
+
+    >>> groups_of("national_gwr_2024", {"indicator_id": "gdp_growth", "status": "numeric", "kind": "target", "year": 2024})
+    ['national_gdp_growth_target']
+    """
     out = []
-    if document.startswith("jiangjin_plan_report"):
-        if item.get("table") and not str(item["table"]).startswith("专栏"):
-            out.append("jiangjin_tables")
-        elif item.get("table"):
-            out.append("jiangjin_boxes")
-        elif item["kind"] == "actual" and item["year"] == 2024:
-            out.append("jiangjin_headline_actuals")
-    if document.startswith("national_gwr") and item.get("indicator_id") == "gdp_growth" and item["status"] == "numeric":
-        out.append("national_gdp_growth_target" if item["kind"] == "target" else "national_gdp_growth_actual")
-    if document.startswith("prov_") and item["kind"] == "target":
-        out.append("provincial_main_targets")
+    for name, sel in _groups().items():
+        ok = True
+        for field, want in sel.items():
+            if field == "document":
+                ok = bool(regex.search(want, document))
+            elif field == "table":
+                ok = bool(regex.search(want, str(item.get("table") or "")))
+            else:
+                ok = item.get(field) == want
+            if not ok:
+                break
+        if ok:
+            out.append(name)
     return out
 
 
@@ -301,7 +316,15 @@ def summarize(results: list[SourceResult]) -> dict[str, Any]:
         by["report_type"][str(r.report_type)].add(r.indicators)
         by["level"][str(r.level)].add(r.indicators)
         by["format"][r.fmt].add(r.indicators)
-    jj = {r.fmt: r.groups.get("jiangjin_tables", Tally()) for r in results if r.document.startswith("jiangjin")}
+    # groups of documents annotated in several formats are also scored per format (jiangjin_tables.pdf …)
+    formats_of = defaultdict(set)
+    for r in results:
+        formats_of[r.document].add(r.fmt)
+    per_format: dict[str, Tally] = defaultdict(Tally)
+    for r in results:
+        if len(formats_of[r.document]) > 1:
+            for k, t in r.groups.items():
+                per_format[f"{k}.{r.fmt}"].add(t)
     metrics: dict[str, float | None] = {
         "indicators.precision": total.as_dict()["precision"],
         "indicators.recall": total.as_dict()["recall"],
@@ -316,9 +339,9 @@ def summarize(results: list[SourceResult]) -> dict[str, Any]:
     for k, t in sorted(groups.items()):
         metrics[f"{k}.recall"] = t.as_dict()["recall"]
         metrics[f"{k}.precision"] = t.as_dict()["precision"]
-    for fmt, t in sorted(jj.items()):
-        metrics[f"jiangjin_tables.{fmt}.recall"] = t.as_dict()["recall"]
-        metrics[f"jiangjin_tables.{fmt}.precision"] = t.as_dict()["precision"]
+    for k, t in sorted(per_format.items()):
+        metrics[f"{k}.recall"] = t.as_dict()["recall"]
+        metrics[f"{k}.precision"] = t.as_dict()["precision"]
     return {
         "metrics": metrics,
         "indicators": total.as_dict(),
