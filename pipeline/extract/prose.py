@@ -27,12 +27,8 @@ from pipeline.segment import split_sentences
 
 _CLAUSE = regex.compile(r"[，,；;：:。]")
 _NAME_TAIL = regex.compile(r"[\p{Han}A-Za-z0-9（）()“”#]+$")
-_LEAD_VERBS = regex.compile(r"^(全年|全区|全市|全省|全县|全国|今年|累计|共|力争|确保|争取|预计|实现|完成|达到|新增|开行|建成|其中|主要|以上|分别)+")
-_TRAIL_VERBS = regex.compile(r"(实现|完成|达到|达|为|增长|提高|下降|降低|减少|突破|超过|约|控制在|保持在|稳定在|分别|同比|比上年|比去年)+$")
 _RATE_UNITS = {"percent", "percentage_point", "permille"}
 _INHERIT_GAP = regex.compile(r"^[、，,和及与]?\s*(同比|比上年|比去年)?\s*(增长|提高|下降|降低|增|降|上升|减少|分别增长|分别为|，)?[了为]?\s*$")
-_FILLERS = regex.compile(r"按可比价格计算|按可比价计算|按可比口径计算|按可比口径|扣除价格因素|以上|左右|初步核算|据初步核算|预计|同比|比上年|比去年|实际|名义|分别|均|总量|总额|规模|突破|超过|[，,、\s]")
-_MONEY_CUE = regex.compile(r"(总投资|投资|资金|融资|收入|营收|销售额|成交额|金额|贷款|余额)[\p{Han}]{0,4}$")
 
 
 @cache
@@ -79,7 +75,7 @@ def sentence_frame(text: str, part: str, review_year: int | None, plan_year: int
         if year == plan_year:
             return "target", plan_year
     has_cue = bool(_union("target_cue").search(text))
-    if has_cue and (rx(r"今年|本年|明年").search(text) or (plan_year and rx(rf"{plan_year}\s*年").search(text))):
+    if has_cue and (rx(_vocab()["this_year"]).search(text) or (plan_year and rx(rf"{plan_year}\s*年").search(text))):
         return "target", plan_year
     if part == "review":
         if _union("quoted_target").search(text):
@@ -100,7 +96,7 @@ def _clean_name(segment: str) -> str | None:
     m = _NAME_TAIL.search(segment)
     if not m:
         return None
-    name = _TRAIL_VERBS.sub("", _LEAD_VERBS.sub("", m.group(0)))
+    name = rx(_vocab()["name_trail_words"]).sub("", rx(_vocab()["name_lead_words"]).sub("", m.group(0)))
     name = name.strip("（）()“”").removesuffix("的")
     if len(name) < 2 or rx(r"[\d\W]+").fullmatch(name):
         return None
@@ -135,14 +131,14 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
         sent_q = [replace(q, span=(q.span[0] - lo, q.span[1] - lo)) for q in found[k:j]] if j > k else []
         k = j
         frame = sentence_frame(sent.text, part, ctx.review_year, ctx.plan_year)
-        if rx(r"^\s*(——)?\s*([“\"]?十[一二三四五六]?五[”\"]?(时期|期间|以来)|过去五年|五年来|这五年|今后五年|未来五年)").match(sent.text):
+        if rx(_vocab()["period_opening"]).match(sent.text):
             period = True
         elif period and (_LEAD.match(sent.text) or rx(r"今年|本年|明年|去年").search(sent.text)
                          or (ctx.review_year and rx(rf"{ctx.review_year}\s*年").search(sent.text))):
             period = False
         if period:
             continue
-        if rx(r"^\s*(过去一年|去年|上年)").match(sent.text):
+        if rx(_vocab()["last_year"]).match(sent.text):
             carry = ("actual", ctx.review_year)
         elif frame and frame[0] == "target" and (rx(r"今年|本年").search(sent.text) or part != "plan"):
             carry = None
@@ -229,9 +225,9 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, pl
         elif aliases:
             name, ind_id = _clean_name(segment), None
         elif prev is not None and (_INHERIT_GAP.match(segment) or rx(_vocab()["gap_words"]).fullmatch(segment)
-                                   or not _FILLERS.sub("", rx(r"增长|提高|下降|降低|上升|减少|增|降|达到|为|了").sub("", segment))):
+                                   or not rx(_vocab()["fillers"]).sub("", rx(r"增长|提高|下降|降低|上升|减少|增|降|达到|为|了").sub("", segment))):
             ind_id, name = prev
-            if rx(r"力争|争取").search(segment):
+            if rx(_vocab()["stretch_goal"]).search(segment):
                 ind_id, name = None, f"{name}（力争）"  # 增长7%以上、力争达到8%: a stretch goal, kept apart
         else:
             name = _clean_name(segment) or _name_after(sentence, q) or (str(fallback) if fallback else None)
@@ -273,12 +269,11 @@ def _sentence_records(sentence: str, start: int, kind: str, year: int | None, pl
 
 
 _NAME_AFTER = regex.compile(r"^[\p{Han}A-Za-z]{2,12}(?=[，,。；;、]|$)")
-_VERB_ONLY = regex.compile(r"(发行|安排|新增|拟发行|继续发行|增发|下达|筹集|投入|建设|建成|完成|实现|累计)$")
 
 
 def _name_after(sentence: str, q: Quantity) -> str | None:
     """发行1000亿元长期国债: when only a verb precedes the number, the noun after it is the name."""
-    if not _VERB_ONLY.search(sentence[: q.span[0]]):
+    if not rx(_vocab()["verb_only"]).search(sentence[: q.span[0]]):
         return None
     m = _NAME_AFTER.match(sentence[q.span[1]:])
     return m.group(0) if m else None
@@ -295,7 +290,7 @@ def _is_attribute(sentence: str, q: Quantity, name: str | None) -> bool:
     if rx(_vocab()["comparison_before"]).search(before):
         return True
     if q.direction and (q.unit not in _RATE_UNITS or q.unit == "percentage_point") and \
-            rx(r"(比上年|比去年)[^，。；,;]{0,6}(增加|减少|增长|下降|提高|降低)$").search(before):
+            rx(_vocab()["increment_before"]).search(before):
         return True
     return False
 
@@ -314,7 +309,7 @@ def _with_money_units(sentence: str, quantities: list[Quantity]) -> list[Quantit
     """投资9130万 / 总投资300亿: an amount with 万/亿 and no unit after a money word is CNY."""
     out = []
     for q in quantities:
-        if q.unit is None and q.low is not None and rx(r"[万亿]$").search(q.raw) and _MONEY_CUE.search(sentence[: q.span[0]]):
+        if q.unit is None and q.low is not None and rx(r"[万亿]$").search(q.raw) and rx(_vocab()["money_cue"]).search(sentence[: q.span[0]]):
             q = replace(q, unit="CNY", unit_raw="(元)")
         out.append(q)
     return out
