@@ -42,7 +42,6 @@ _DASH = regex.compile(r"^(——|－－|--)")
 _BARE_HEADING = regex.compile(r"(工作回顾|总体要求|目标任务|工作安排|工作安排建议|工作建议|重点工作|主要任务|主要目标|执行情况|计划草案|政府工作任务)$")
 # a section about a five-year period (二、“十三五”时期主要目标任务; 今后五年的主要任务)
 _MULTI_YEAR = regex.compile(r"[“\"]?十[一二三四五六]?五[”\"]?(时期|期间|规划)|今后五年|未来五年|[九十]五计划|远景目标")
-_SENT_END = regex.compile(r"(?<=[。！？；!?;])|\n")
 
 # part vocabulary (checked in order: a heading naming the review wins over "今年")
 _REVIEW = regex.compile(r"回顾|执行情况|过去一年|过去的一年|过去五年|五年来|工作总结|取得的成绩|完成情况|刚刚过去|成就的五年")
@@ -198,24 +197,19 @@ class Sentence:
     end: int
 
 
+_SENT_PIECE = regex.compile(r"[^。！？；!?;\n]*[。！？；!?;]?")
+
+
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
-    """Split on 。！？； and newlines, keeping offsets.
+    """Split after 。！？；!?; and at newlines, keeping offsets.
 
     >>> [s.text for s in split_sentences("甲增长5%。乙下降3%；丙")]
     ['甲增长5%。', '乙下降3%；', '丙']
+    >>> [(s.text, s.start) for s in split_sentences("甲。\\n乙", 10)]
+    [('甲。', 10), ('乙', 13)]
     """
-    out: list[Sentence] = []
-    start = 0
-    for m in _SENT_END.finditer(text):
-        end = m.start()
-        if end > start:
-            piece = text[start:end]
-            if piece.strip():
-                out.append(Sentence(piece, offset + start, offset + end))
-        start = end + (1 if text[end:end + 1] == "\n" else 0)
-    if start < len(text) and text[start:].strip():
-        out.append(Sentence(text[start:], offset + start, offset + len(text)))
-    return out
+    return [Sentence(m.group(0), offset + m.start(), offset + m.end())
+            for m in _SENT_PIECE.finditer(text) if m.group(0).strip()]
 
 
 def blocks_by_part(doc: Document, root: Section) -> dict[int, Part]:

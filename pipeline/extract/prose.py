@@ -128,7 +128,8 @@ def statement_records(text: str, offset: int, part: str, ctx: Context, *, sectio
         j = k
         while j < len(found) and found[j].span[1] <= hi:
             j += 1
-        sent_q = [replace(q, span=(q.span[0] - lo, q.span[1] - lo)) for q in found[k:j]] if j > k else []
+        sent_q = [Quantity(q.low, q.high, q.unit, q.qualifier, q.raw, (q.span[0] - lo, q.span[1] - lo), q.unit_raw,
+                           q.qualifier_raw, q.direction, q.direction_raw) for q in found[k:j]] if j > k else []
         k = j
         frame = sentence_frame(sent.text, part, ctx.review_year, ctx.plan_year)
         if rx(_vocab()["period_opening"]).match(sent.text):
