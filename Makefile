@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh clone (each creates .venv if needed):
 #   make run    extract every report in corpora/ into outputs/
-#   make test   run the test suite and the accuracy eval (what CI runs)
+#   make test   run the accuracy eval against the gold set, then the test suite (what CI runs)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -17,8 +17,8 @@ run: $(BIN)/govreport
 	$(BIN)/govreport run corpora --out outputs --quiet
 
 test: $(BIN)/govreport
-	$(BIN)/python -m pytest
 	$(BIN)/govreport eval
+	$(BIN)/python -m pytest
 
 eval: $(BIN)/govreport
 	$(BIN)/govreport eval
