@@ -127,8 +127,11 @@ from typing import Any, Iterable, Sequence
 
 import regex
 
-from pipeline.version import __version__
+from pipeline.ingest.text import normalize_years, to_ascii_digits
+from pipeline.lexicon import load_lexicon
 from pipeline.normalize import dec
+from pipeline.rx import rx
+from pipeline.version import __version__
 
 COMPARISON_SCHEMA_VERSION = "1.0"
 CONVENTION = "qualifier-interval.v1"
@@ -401,8 +404,7 @@ def _source(rep: _Report, rec: dict[str, Any]) -> dict[str, Any]:
 
 
 _YEAR_WORD = regex.compile(r"今年|去年|明年|本年|全年|上一年|过去一年|当年")
-_YEAR_NUM = regex.compile(r"((?:19|20)\d\d|[一二三四五六七八九〇○零]{4})\s*年")
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九０１２３４５６７８９", "000123456789" + "0123456789")
+_YEAR_NUM = regex.compile(r"((?:19|20)\d\d)\s*年")
 
 
 def names_year(sentence: str, year: int) -> int:
@@ -415,7 +417,7 @@ def names_year(sentence: str, year: int) -> int:
     """
     if _YEAR_WORD.search(sentence):
         return 0
-    years = {int(m.group(1).translate(_CN_DIGITS)) for m in _YEAR_NUM.finditer(sentence.translate(_CN_DIGITS))}
+    years = {int(m.group(1)) for m in _YEAR_NUM.finditer(normalize_years(sentence))}
     if not years:
         return 1
     return 0 if year in years else 2
@@ -462,11 +464,9 @@ def _side(cands: list[tuple[_Report, dict[str, Any]]] | None, year: int, kind: s
 
 _QUOTES = regex.compile(r"[“”\"'‘’《》〈〉「」『』\s]")
 _BRACKETS = regex.compile(r"[（）()【】\[\]]")
-_LEADING = regex.compile(r"^(?:(?:19|20)\d\d年|推进|加快|确保|实现|启动|实施|完成|抓好|推动|加速|全力|力争|争取|开工建设|建设|新建|续建|规划)+")
 _TRAILING = regex.compile(r"(?:项目|工程)+$")
 _INNER_SUFFIX = regex.compile(r"(?:项目|工程)+(?=[（(【\[]|[一二三四五六七八九十\d]+期)")
 _PHASE = regex.compile(r"([一二三四五六七八九十\d]+)期")
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _STAGES: list[tuple[regex.Pattern[str], int]] = [
     (regex.compile(r"投产|投用|投入使用|通车|开通|运营|运行|开业|启用|交付使用"), 5),
     (regex.compile(r"主体(?:完工|竣工|封顶)|封顶"), 3),
@@ -486,10 +486,10 @@ def normalize_project_name(name: str) -> str:
     >>> normalize_project_name("森工集团棚户区改造项目一期工程")
     '森工集团棚户区改造一期'
     """
-    s = _QUOTES.sub("", name.translate(_FULLWIDTH))
+    s = _QUOTES.sub("", to_ascii_digits(name))
     s = _INNER_SUFFIX.sub("", s)
     s = _BRACKETS.sub("", s)
-    s = _LEADING.sub("", s)
+    s = rx(load_lexicon("projects")["lead_words"]).sub("", s)  # the extractor's own lead words
     prev = None
     while prev != s:
         prev, s = s, _TRAILING.sub("", s)

@@ -16,26 +16,16 @@ from functools import cache
 
 import regex
 
+from pipeline.ingest.text import normalize_years
 from pipeline.lexicon import load_lexicon
 from pipeline.model import Document
 
-_CN_DIGIT = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-             "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_CN_YEAR = regex.compile(r"[一二三四五六七八九][〇○零Ｏ一二三四五六七八九]{3}(?=年)")
-_FW = str.maketrans("０１２３４５６７８９", "0123456789")
 _YEAR = regex.compile(r"(?<!\d)(19[4-9]\d|20\d\d)\s*年")
 _DELIVERED = regex.compile(r"(?<!\d)(19[4-9]\d|20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日.{0,12}?(?:在|第|人民代表大会)")
 _REVIEW_HEAD = regex.compile(r"(?m)^\s*[一二三四五六七八九十、（）()]*\s*(?<!\d)(19[4-9]\d|20\d\d)\s*年(?:国内)?(?:工作|计划执行情况|国民经济和社会发展计划执行情况)?的?(?:回顾|执行情况)|刚刚过去的\s*(19[4-9]\d|20\d\d)\s*年")
 _CONGRESS = regex.compile(r"在?\s*(?P<name>[\p{Han}]{2,24}?)\s*第\s*[\p{Han}\d]{1,4}\s*届\s*人民代表大会")
 # a unit ends at its suffix; 州 only when no 市 follows (杭州市 is one unit, not 杭州 + 市)
 _UNIT = regex.compile(r"\p{Han}+?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|区|县|旗|州(?!市)|盟)")
-_CITYLIKE = regex.compile(r"(?<![\p{Han}])?(\p{Han}{2,4}(?:市|盟|州))")
-
-
-def normalize_years(text: str) -> str:
-    """Full-width digits and Chinese-numeral years (一九九○年) -> ASCII digits."""
-    text = text.translate(_FW)
-    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGIT[c] for c in m.group(0)), text)
 
 
 @cache

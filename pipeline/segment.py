@@ -28,6 +28,7 @@ import regex
 
 from pipeline.rx import rx
 
+from pipeline.ingest.text import to_ascii_digits
 from pipeline.model import Block, Document
 
 Part = Literal["review", "plan", "multi_year", "other"]
@@ -46,18 +47,6 @@ _MULTI_YEAR = regex.compile(r"[“\"]?十[一二三四五六]?五[”\"]?(时期
 # part vocabulary (checked in order: a heading naming the review wins over "今年")
 _REVIEW = regex.compile(r"回顾|执行情况|过去一年|过去的一年|过去五年|五年来|工作总结|取得的成绩|完成情况|刚刚过去|成就的五年")
 _PLAN = regex.compile(r"计划草案|主要目标|预期目标|基本思路|总体要求|工作安排|重点工作|主要任务|今年|工作任务|政策取向|发展目标|主要指标|建议|部署")
-
-
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-def to_ascii_digits(text: str) -> str:
-    """Full-width digits -> ASCII (for reading years in headings).
-
-    >>> to_ascii_digits("１９９１年")
-    '1991年'
-    """
-    return text.translate(_FULLWIDTH)
 
 
 def heading_level(text: str, style: str | None = None) -> int | None:

@@ -21,6 +21,7 @@ from pipeline.extract.crosswalk import alias_pattern, alias_to_id, expected_unit
 from dataclasses import replace
 
 from pipeline.extract.numbers import Quantity, find_quantities
+from pipeline.ingest.text import normalize_years
 from pipeline.extract.tables import column_kinds
 from pipeline.lexicon import load_lexicon
 from pipeline.segment import split_sentences
@@ -34,11 +35,6 @@ _INHERIT_GAP = regex.compile(r"^[、，,和及与]?\s*(同比|比上年|比去�
 @cache
 def _vocab() -> dict[str, list]:  # type: ignore[type-arg]
     return load_lexicon("statements")  # type: ignore[return-value]
-
-
-@cache
-def _compiled(group: str) -> list[regex.Pattern[str]]:
-    return [regex.compile(p) for p in _vocab()[group]]
 
 
 @cache
@@ -163,7 +159,6 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
     return starts[-1], end.start() if end else len(sentence)
 
 
-_FW = str.maketrans("０１２３４５６７８９", "0123456789")
 _YEAR_IN_CLAUSE = regex.compile(r"(?<!\d)(19\d\d|20\d\d)\s*年(?!\s*\d{1,2}\s*月)")
 
 
@@ -177,10 +172,9 @@ def future_year(sentence: str, pos: int, plan_year: int | None) -> int | None:
     windows = [sentence[lo:pos]]
     if first and first.start() <= 14 and first.end() <= pos:
         windows.append(sentence[: first.end()])
-    for w in windows:
-        years = [int(y) for y in _YEAR_IN_CLAUSE.findall(w.translate(_FW))]
-        later = [y for y in years if y > plan_year]
-        if later and not rx(r"\d{4}\s*年?\s*[—–\-－~至到]\s*$").search(w.translate(_FW)[: w.translate(_FW).rfind(str(later[-1]))]):
+    for w in map(normalize_years, windows):
+        later = [y for y in map(int, _YEAR_IN_CLAUSE.findall(w)) if y > plan_year]
+        if later and not rx(r"\d{4}\s*年?\s*[—–\-－~至到]\s*$").search(w[: w.rfind(str(later[-1]))]):
             return later[-1]
     return None
 

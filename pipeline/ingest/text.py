@@ -37,3 +37,27 @@ def collapse_spaced_title(line: str) -> str:
 def split_lines(text: str) -> list[str]:
     """Split on any line ending (CRLF, CR, LF)."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGIT = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+             "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = regex.compile(r"[一二三四五六七八九][〇○零Ｏ一二三四五六七八九]{3}(?=年)")
+
+
+def to_ascii_digits(text: str) -> str:
+    """Full-width digits -> ASCII (same length, so offsets still hold).
+
+    >>> to_ascii_digits("１９９１年")
+    '1991年'
+    """
+    return text.translate(_FULLWIDTH)
+
+
+def normalize_years(text: str) -> str:
+    """Full-width digits and Chinese-numeral years (一九九○年) -> ASCII digits (same length).
+
+    >>> normalize_years("一九九○年和１９９１年")
+    '1990年和1991年'
+    """
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGIT[c] for c in m.group(0)), to_ascii_digits(text))
